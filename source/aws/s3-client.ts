@@ -1,0 +1,54 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { Agent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface ConnectionOptions {
+  readonly profile?: string | undefined;
+  readonly region?: string | undefined;
+  /** An S3-compatible endpoint; also read from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
+  readonly endpoint?: string | undefined;
+  /** Fixed credentials (the demo's local server); otherwise the SDK's chain or the profile. */
+  readonly credentials?: AwsCredentialIdentity | undefined;
+  /** Parallel requests the client may hold open. */
+  readonly maxSockets?: number | undefined;
+}
+
+export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+}
+
+export function credentialsFor(options: ConnectionOptions): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  if (options.credentials) return options.credentials;
+  if (options.profile) return fromIni({ profile: options.profile });
+  return fromNodeProviderChain();
+}
+
+/**
+ * An S3 client for AWS or an S3-compatible server. Custom endpoints get path-style addressing and
+ * checksums only where required: SDK v3's default flexible checksums (aws-chunked uploads) are
+ * rejected by older S3-compatible servers.
+ */
+export function createS3Client(options: ConnectionOptions): S3Client {
+  const endpoint = options.endpoint ?? endpointFromEnv();
+  const maxSockets = options.maxSockets ?? 128;
+  return new S3Client({
+    region: options.region ?? (endpoint ? 'us-east-1' : undefined),
+    credentials: credentialsFor(options),
+    ...(endpoint
+      ? {
+          endpoint,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
+      : {}),
+    // The default of 50 sockets throttles a window of concurrent GETs across several periods.
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new Agent({ keepAlive: true, maxSockets }),
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    }),
+  });
+}

@@ -1,0 +1,95 @@
+import { UserError } from '../errors.js';
+
+/** The IAM action each S3 call needs, for the "grant …" half of an access-denied message. */
+const ACTION: Readonly<Record<string, string>> = {
+  ListObjectsV2: 's3:ListBucket',
+  HeadBucket: 's3:ListBucket',
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  DeleteObjects: 's3:DeleteObject',
+  ListBuckets: 's3:ListAllMyBuckets',
+};
+
+export interface S3CallContext {
+  readonly operation: string;
+  readonly bucket?: string | undefined;
+  readonly key?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly endpoint?: string | undefined;
+}
+
+interface SdkErrorShape {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+/** The service's error code, or the network error code (ECONNREFUSED …) for transport failures. */
+export function errorCode(error: unknown): string {
+  const shape = (error ?? {}) as SdkErrorShape;
+  const cause = (shape.cause ?? {}) as SdkErrorShape;
+  return shape.Code ?? shape.code ?? cause.code ?? shape.name ?? 'Error';
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return ((error ?? {}) as SdkErrorShape).$metadata?.httpStatusCode;
+}
+
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
+
+/**
+ * Turns an SDK failure the user can fix into a one-line UserError with its fix. Anything else is
+ * returned as it is, to be reported as an unexpected failure.
+ */
+export function explainS3Error(error: unknown, context: S3CallContext): unknown {
+  if (error instanceof UserError) return error;
+  const code = errorCode(error);
+  const status = httpStatus(error);
+  const target = context.key ? `s3://${context.bucket}/${context.key}` : `s3://${context.bucket ?? ''}`;
+  const profileHint = context.profile ? ` (profile ${context.profile})` : '';
+  if (code === 'NoSuchBucket' || (status === 404 && context.operation === 'HeadBucket')) {
+    return new UserError(
+      `Bucket ${context.bucket} does not exist${profileHint}.`,
+      'Check the name (aws s3 ls lists yours), or the --profile / --endpoint it lives behind.',
+    );
+  }
+  if (code === 'AccessDenied' || code === 'Forbidden' || code === 'AllAccessDisabled' || (status === 403 && !/Key|Signature|Token/.test(code))) {
+    const action = ACTION[context.operation] ?? `s3:${context.operation}`;
+    return new UserError(
+      `Access denied: ${context.operation} on ${target}${profileHint}.`,
+      `Grant ${action} on it to this identity, or choose another --profile.`,
+    );
+  }
+  if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidToken' || code === 'UnrecognizedClientException') {
+    return new UserError(
+      `The credentials were rejected (${code})${profileHint}.`,
+      'Check --profile, or the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in your environment.',
+    );
+  }
+  if (code === 'ExpiredToken' || code === 'ExpiredTokenException' || code === 'TokenRefreshRequired') {
+    return new UserError(
+      `The credentials have expired${profileHint}.`,
+      context.profile ? `Renew them, e.g. aws sso login --profile ${context.profile}.` : 'Renew them (aws sso login, or new keys).',
+    );
+  }
+  if (code === 'CredentialsProviderError' || /Could not load credentials|Could not resolve credentials/.test(String((error as SdkErrorShape)?.message))) {
+    return new UserError(
+      `No AWS credentials found${profileHint}.`,
+      'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure.',
+    );
+  }
+  if (NETWORK.has(code)) {
+    return new UserError(
+      `Cannot reach ${context.endpoint ?? 'S3'} (${code}).`,
+      context.endpoint ? 'Check --endpoint and that the server is running.' : 'Check your network and --region.',
+    );
+  }
+  return error;
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// The SDK warns on every run under Node < 22 that its 2027 releases will need Node 22. Users cannot act
+// on that mid-run; the README says which Node versions are supported. An explicit setting is kept.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { setMaxListeners } from 'node:events';
+import { runBatch } from './batch/run-batch.js';
+import type { ConnectionOptions } from './aws/s3-client.js';
+import { startDemo, DEMO_DAYS, type Demo } from './demo/demo.js';
+import { isUserError, messageOf } from './errors.js';
+import { formatCount } from './format.js';
+import { HELP, parseCliArgs, type CliOptions } from './options.js';
+import { periodLabel, periodOf } from './periods.js';
+import { VERSION } from './version.js';
+
+const DAY = 86_400_000;
+
+function printError(error: unknown, json: boolean): number {
+  if (isUserError(error)) {
+    process.stderr.write(`✖ ${error.message}\n${error.fix ? `  ${error.fix}\n` : ''}`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { message: error.message, fix: error.fix ?? null }, exitCode: 2 }, null, 2)}\n`);
+    return 2;
+  }
+  process.stderr.write(`✖ Unexpected failure: ${messageOf(error)}\n  Nothing was deleted that is not in a verified output. Please report this with the command you ran.\n`);
+  if (process.env.S3COLLAPSE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { message: messageOf(error), fix: null }, exitCode: 1 }, null, 2)}\n`);
+  return 1;
+}
+
+/** The demo's defaults: its first bucket and every finished day it seeded. */
+function withDemoDefaults(options: CliOptions, now: Date): CliOptions {
+  const today = periodOf(now, 'day').start.getTime();
+  const dated = options.from !== undefined || options.to !== undefined;
+  return {
+    ...options,
+    bucket: options.bucket ?? 'demo-access-logs',
+    from: dated ? options.from : periodLabel(periodOf(new Date(today - DEMO_DAYS * DAY), 'day')),
+    to: dated ? options.to : periodLabel(periodOf(new Date(today - DAY), 'day')),
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    return printError(error, argv.includes('--json'));
+  }
+  if (options.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  // Every request in flight listens on the one run signal.
+  setMaxListeners(0, controller.signal);
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write('\nStopping safely: aborting uploads in flight, deleting nothing unverified… (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+
+  let demo: Demo | undefined;
+  try {
+    let connection: ConnectionOptions = { profile: options.profile, region: options.region, endpoint: options.endpoint };
+    if (options.demo) {
+      process.stderr.write('demo: starting a local S3 server and seeding it with realistic logs (nothing here touches AWS)…\n');
+      demo = await startDemo(new Date());
+      const seeded = demo.buckets.reduce((total, bucket) => total + bucket.objects.length, 0);
+      process.stderr.write(
+        `demo: ${demo.server.endpoint} holds ${formatCount(seeded)} objects in ${demo.buckets.map((bucket) => bucket.name).join(', ')}\n`,
+      );
+      connection = { endpoint: demo.server.endpoint, credentials: demo.credentials };
+      options = withDemoDefaults(options, new Date());
+    }
+    return await runBatch(
+      options,
+      connection,
+      { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), signal: controller.signal, confirm: undefined },
+      VERSION,
+    );
+  } catch (error) {
+    if (controller.signal.aborted) return 130;
+    return printError(error, options.json);
+  } finally {
+    await demo?.stop();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Bump on any change a reader would notice; readers refuse formats they do not know. */
+export const MANIFEST_FORMAT = 's3collapse-manifest/1';
+
+const memberSchema = z.object({
+  key: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  etag: z.string(),
+  lastModified: z.string(),
+});
+
+const manifestMemberSchema = memberSchema.extend({
+  /** Where the member's bytes start in the output: they are exactly offset … offset+size. */
+  offset: z.number().int().nonnegative(),
+  /** Bytes added after the member so records never fuse: 0, 1 (`\n`), or a gzip member holding `\n`. */
+  separator: z.number().int().nonnegative(),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  /**
+   * `complete`: output and members describe a verified output. `pending`: a run is replacing the output
+   * with output + `incoming`; until it completes, output and members still describe the last verified state.
+   */
+  state: z.enum(['pending', 'complete']),
+  tool: z.string(),
+  updatedAt: z.string(),
+  runId: z.string().optional(),
+  layout: z.string(),
+  series: z.string(),
+  period: z.object({ by: z.enum(['hour', 'day', 'month']), start: z.string(), end: z.string() }),
+  encoding: z.enum(['gzip', 'plain']).nullable(),
+  output: z
+    .object({
+      key: z.string(),
+      size: z.number().int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      etag: z.string(),
+    })
+    .nullable(),
+  members: z.array(manifestMemberSchema),
+  incoming: z.array(memberSchema).optional(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestMember = z.infer<typeof manifestMemberSchema>;
+
+/** `a/b/out_collapsed.json.gz` → `a/b/_out_collapsed.json.gz.manifest.json` (the `_` makes Athena/Hive skip it). */
+export function manifestKeyFor(outputKey: string): string {
+  const slash = outputKey.lastIndexOf('/');
+  return `${outputKey.slice(0, slash + 1)}_${outputKey.slice(slash + 1)}.manifest.json`;
+}
+
+export type ManifestParse = { ok: true; manifest: Manifest } | { ok: false; reason: string };
+
+export function parseManifest(text: string): ManifestParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'it is not JSON' };
+  }
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) return { ok: false, reason: z.prettifyError(result.error).split('\n').slice(0, 2).join(' ') };
+  return { ok: true, manifest: result.data };
+}
+
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -1,0 +1,100 @@
+import pMap from 'p-map';
+import type { Layout, Series } from '../layouts/index.js';
+import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
+import { manifestKeyFor, parseManifest } from './manifest.js';
+import { diffAgainstOutput } from './plan-diff.js';
+import { getText, headObject, listChildren, listPages } from './s3-objects.js';
+import type { EngineContext, Member, Plan, PeriodPlan } from './types.js';
+
+export interface PlanRequest {
+  readonly layout: Layout;
+  readonly root: string;
+  readonly by: Granularity;
+  readonly periods: readonly Period[];
+  /** Only these series (by base); all discovered series when absent. */
+  readonly seriesBases?: readonly string[] | undefined;
+  /** Outputs go under this prefix instead of beside their inputs. */
+  readonly outPrefix?: string | undefined;
+}
+
+export async function discoverSeries(ctx: EngineContext, layout: Layout, root: string, signal?: AbortSignal): Promise<Series[]> {
+  return layout.discoverSeries(root, (prefix) => listChildren(ctx.s3, ctx.bucket, prefix, signal));
+}
+
+/** The keys of one period of one series: one listing of the narrowest prefix, full-match filtered. */
+export async function listPeriodMembers(
+  ctx: EngineContext,
+  layout: Layout,
+  series: Series,
+  period: Period,
+  signal?: AbortSignal,
+): Promise<Member[]> {
+  const members: Member[] = [];
+  for await (const page of listPages(ctx.s3, ctx.bucket, layout.listingPrefix(series, period), signal)) {
+    for (const object of page) {
+      if (!object.Key) continue;
+      const parsed = layout.parse(object.Key);
+      if (!parsed || parsed.series.base !== series.base || !contains(period, parsed.time)) continue;
+      members.push({
+        key: object.Key,
+        size: object.Size ?? 0,
+        etag: object.ETag ?? '',
+        lastModified: (object.LastModified ?? new Date(0)).toISOString(),
+      });
+    }
+  }
+  return members;
+}
+
+export function outputKeyFor(layout: Layout, series: Series, period: Period, outPrefix = ''): string {
+  return `${outPrefix}${layout.outputKey(series, period)}`;
+}
+
+/**
+ * Snapshots every period: its keys (key, size, ETag, LastModified) and the state of its output. The
+ * run streams and deletes from this snapshot only; nothing is listed again before deleting.
+ */
+export async function planRun(ctx: EngineContext, request: PlanRequest, signal?: AbortSignal): Promise<Plan> {
+  const { layout, root } = request;
+  const discovered = await discoverSeries(ctx, layout, root, signal);
+  const series = request.seriesBases
+    ? discovered.filter((candidate) => request.seriesBases!.includes(candidate.base))
+    : discovered;
+  const jobs = series.flatMap((one) => request.periods.map((period) => ({ series: one, period })));
+  const periods = await pMap(
+    jobs,
+    async ({ series: one, period }): Promise<PeriodPlan> => {
+      const outputKey = outputKeyFor(layout, one, period, request.outPrefix);
+      const manifestKey = manifestKeyFor(outputKey);
+      const [listed, head, manifestText] = await Promise.all([
+        listPeriodMembers(ctx, layout, one, period, signal),
+        headObject(ctx.s3, ctx.bucket, outputKey, signal),
+        getText(ctx.s3, ctx.bucket, manifestKey, signal),
+      ]);
+      const diff = diffAgainstOutput(listed, {
+        outputKey,
+        manifestKey,
+        head,
+        manifest: manifestText === null ? null : parseManifest(manifestText),
+      });
+      const label = periodLabel(period);
+      return {
+        id: `${one.base}|${label}`,
+        series: one,
+        period,
+        label,
+        outputKey,
+        manifestKey,
+        incoming: diff.incoming,
+        alreadyCollapsed: diff.alreadyCollapsed,
+        committed: diff.committed,
+        manifest: diff.manifest,
+        currentOutput: head ? { etag: head.etag, size: head.size } : null,
+        status: diff.status,
+        ...(diff.problem ? { problem: diff.problem } : {}),
+      };
+    },
+    { concurrency: 8, signal },
+  );
+  return { bucket: ctx.bucket, layout: layout.id, root, by: request.by, series, periods };
+}

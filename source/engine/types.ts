@@ -1,0 +1,124 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { LayoutId, Series } from '../layouts/index.js';
+import type { Granularity, Period } from '../periods.js';
+import type { Manifest } from './manifest.js';
+
+/** One original log object as the plan saw it. Only these are ever streamed or deleted. */
+export interface Member {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: string;
+}
+
+export interface ObjectHead {
+  readonly etag: string;
+  readonly size: number;
+}
+
+export type PeriodStatus = 'planned' | 'collapsed' | 'already-collapsed' | 'failed' | 'skipped';
+
+/** What one period will do, decided before anything is written. */
+export interface PeriodPlan {
+  readonly id: string;
+  readonly series: Series;
+  readonly period: Period;
+  readonly label: string;
+  readonly outputKey: string;
+  readonly manifestKey: string;
+  /** Keys to stream into the output, in key order, after the bytes it already holds. */
+  readonly incoming: readonly Member[];
+  /** Keys whose bytes a verified output already holds: deleted, never appended again. */
+  readonly alreadyCollapsed: readonly Member[];
+  /** The last verified state of the output (from its manifest), when there is one. */
+  readonly committed: Manifest | null;
+  /** The manifest as found, pending or complete. */
+  readonly manifest: Manifest | null;
+  /** What sits at the output key now; the upload replaces it only if it is still this. */
+  readonly currentOutput: ObjectHead | null;
+  /** `planned`, `already-collapsed` (delete only), `skipped` (nothing there) or `failed` (problem). */
+  readonly status: 'planned' | 'already-collapsed' | 'skipped' | 'failed';
+  readonly problem?: string;
+}
+
+export interface Plan {
+  readonly bucket: string;
+  readonly layout: LayoutId;
+  readonly root: string;
+  readonly by: Granularity;
+  readonly series: readonly Series[];
+  readonly periods: readonly PeriodPlan[];
+}
+
+export interface DeleteFailure {
+  readonly key: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PeriodResult {
+  readonly id: string;
+  readonly label: string;
+  readonly series: string;
+  readonly status: PeriodStatus;
+  readonly keys: number;
+  readonly bytes: number;
+  readonly outputKey: string;
+  readonly outputSize?: number;
+  readonly sha256?: string;
+  readonly keysDeleted: number;
+  readonly deleteFailed: readonly DeleteFailure[];
+  readonly error?: string;
+}
+
+export interface RunResult {
+  readonly periods: readonly PeriodResult[];
+  readonly interrupted: boolean;
+  readonly elapsedMs: number;
+}
+
+export type EngineEvent =
+  | { readonly type: 'planned'; readonly plan: Plan }
+  | { readonly type: 'period-start'; readonly periodId: string; readonly downloadTotal: number }
+  | { readonly type: 'bytes-downloaded'; readonly periodId: string; readonly bytes: number }
+  | { readonly type: 'bytes-concatenated'; readonly periodId: string; readonly bytes: number }
+  | { readonly type: 'bytes-uploaded'; readonly periodId: string; readonly loaded: number }
+  | { readonly type: 'period-verified'; readonly periodId: string; readonly size: number; readonly sha256: string }
+  | { readonly type: 'deleting'; readonly periodId: string; readonly keys: number }
+  | { readonly type: 'keys-deleted'; readonly periodId: string; readonly deleted: number; readonly failed: readonly DeleteFailure[] }
+  | { readonly type: 'period-failed'; readonly periodId: string; readonly error: string }
+  | { readonly type: 'period-done'; readonly result: PeriodResult }
+  | { readonly type: 'done'; readonly result: RunResult };
+
+export type EmitEvent = (event: EngineEvent) => void;
+
+/** Tuning of one run; every field has a default fit for AWS. */
+export interface RunOptions {
+  /** Periods collapsed at once. */
+  readonly periodConcurrency: number;
+  /** Concurrent GETs per period. */
+  readonly downloadConcurrency: number;
+  /** Bytes a period may hold downloaded but not yet written, beyond the member being written. */
+  readonly maxBytesInFlight: number;
+  readonly partSize: number;
+  readonly uploadQueueSize: number;
+  readonly storageClass?: string | undefined;
+  readonly expectedBucketOwner?: string | undefined;
+  readonly tool: string;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  periodConcurrency: 4,
+  downloadConcurrency: 32,
+  maxBytesInFlight: 64 * 1024 * 1024,
+  partSize: 8 * 1024 * 1024,
+  uploadQueueSize: 4,
+  tool: 's3collapse-tui',
+};
+
+/** The I/O a run needs, passed in so tests run the real engine against a real local server. */
+export interface EngineContext {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly now: () => Date;
+}

@@ -1,0 +1,52 @@
+import type { Period } from '../periods.js';
+
+export type LayoutId = 's3-access-simple' | 's3-access-partitioned' | 'cloudtrail';
+
+/** One labelled piece of a key; the pieces of a parsed key concatenate back to the key. */
+export interface KeyField {
+  readonly name: 'prefix' | 'account' | 'region' | 'bucket' | 'date' | 'time' | 'unique' | 'literal' | 'org';
+  readonly text: string;
+}
+
+/**
+ * One stream of log objects with its own periods: the single prefix of simple S3 access logs, one
+ * (account, region, source bucket) of partitioned ones, one (account, region) of a CloudTrail trail.
+ */
+export interface Series {
+  readonly layout: LayoutId;
+  /** What the user gives as `--prefix`: everything before the layout's own structure. */
+  readonly root: string;
+  /** Everything before the date part of a key; a stable id for the series. */
+  readonly base: string;
+  /** Short human name: `logs/`, `123456789012 eu-west-1`. */
+  readonly label: string;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+export interface ParsedKey {
+  readonly series: Series;
+  /** The instant the key's period is decided by (UTC). */
+  readonly time: Date;
+  readonly fields: readonly KeyField[];
+}
+
+/** Lists the immediate child prefixes of a prefix (delimiter `/`); injected so layouts stay free of I/O. */
+export type ListChildren = (prefix: string) => Promise<string[]>;
+
+export interface Layout {
+  readonly id: LayoutId;
+  readonly title: string;
+  /** Who writes these objects and when: one line for the newcomer. */
+  readonly writtenBy: string;
+  /** Extension of inputs and outputs; Athena and Hive choose the codec from it. */
+  readonly extension: string;
+  /** The key if it fully matches an original log object of this layout, else undefined. */
+  parse(key: string): ParsedKey | undefined;
+  /** The narrowest prefix that lists every key of the period (and usually nothing else). */
+  listingPrefix(series: Series, period: Period): string;
+  /** Where the period's output goes by default: in the period's own folder, beside its inputs. */
+  outputKey(series: Series, period: Period): string;
+  /** Every series under a root, found with delimiter listings (cheap: a few requests). */
+  discoverSeries(root: string, listChildren: ListChildren): Promise<Series[]>;
+}
