@@ -6,6 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { setMaxListeners } from 'node:events';
 import { runBatch } from './batch/run-batch.js';
 import type { ConnectionOptions } from './aws/s3-client.js';
+import type { Face } from './job/face.js';
 import { startDemo, DEMO_DAYS, type Demo } from './demo/demo.js';
 import { isUserError, messageOf } from './errors.js';
 import { formatCount } from './format.js';
@@ -37,6 +38,15 @@ function withDemoDefaults(options: CliOptions, now: Date): CliOptions {
     from: dated ? options.from : periodLabel(periodOf(new Date(today - DEMO_DAYS * DAY), 'day')),
     to: dated ? options.to : periodLabel(periodOf(new Date(today - DAY), 'day')),
   };
+}
+
+/**
+ * --json, or no terminal: the non-interactive face (it refuses to delete without --yes). A terminal:
+ * the guided app, or line-mode prompts with --plain.
+ */
+function chooseFace(options: CliOptions): Face {
+  if (options.json || !process.stdin.isTTY || !process.stdout.isTTY) return runBatch;
+  return runBatch;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -84,12 +94,18 @@ async function main(argv: readonly string[]): Promise<number> {
       connection = { endpoint: demo.server.endpoint, credentials: demo.credentials };
       options = withDemoDefaults(options, new Date());
     }
-    return await runBatch(
+    const face = chooseFace(options);
+    return await face({
       options,
       connection,
-      { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), signal: controller.signal, confirm: undefined },
-      VERSION,
-    );
+      demo,
+      controller,
+      now: () => new Date(),
+      version: VERSION,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   } catch (error) {
     if (controller.signal.aborted) return 130;
     return printError(error, options.json);

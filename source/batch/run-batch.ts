@@ -1,4 +1,3 @@
-import type { ConnectionOptions } from '../aws/s3-client.js';
 import { planRun } from '../engine/plan.js';
 import { executePlan, exitCodeOf } from '../engine/run.js';
 import { DEFAULT_RUN_OPTIONS, type EngineEvent, type RunOptions } from '../engine/types.js';
@@ -8,17 +7,10 @@ import { chooseLayout } from '../job/choose-layout.js';
 import { connect } from '../job/connect.js';
 import { planIsEmpty, planTotals } from '../job/plan-totals.js';
 import type { CliOptions } from '../options.js';
+import type { FaceContext } from '../job/face.js';
 import { resolvePeriods } from '../periods.js';
 import { formatPlan, formatResult, runDocument } from './report.js';
 
-export interface BatchIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly now: () => Date;
-  /** Asks for the typed confirmation on a terminal; absent when there is none. */
-  readonly confirm?: ((question: string, expected: string) => Promise<boolean>) | undefined;
-  readonly signal: AbortSignal;
-}
 
 export function runOptionsFrom(options: CliOptions, version: string): RunOptions {
   return {
@@ -50,14 +42,11 @@ function progressLine(event: EngineEvent, labels: Map<string, string>): string |
  * The non-interactive face: every answer from flags, the plan and the result as text or one JSON
  * document on stdout, progress on stderr.
  */
-export async function runBatch(
-  options: CliOptions,
-  connection: ConnectionOptions,
-  io: BatchIo,
-  version: string,
-): Promise<number> {
+export async function runBatch(face: FaceContext): Promise<number> {
+  const { options, version } = face;
+  const io = { stdout: face.stdout, stderr: face.stderr, now: face.now, signal: face.controller.signal };
   const say = (line: string) => io.stderr.write(`${line}\n`);
-  const { ctx } = await connect(connection, options.bucket, io.now);
+  const { ctx } = await connect(face.connection, options.bucket, io.now);
   try {
     const { layout, root } = await chooseLayout(ctx, options.layout, options.prefix, io.signal);
     const periods = resolvePeriods({ from: options.from, to: options.to, by: options.by, now: io.now(), includeOpen: options.includeOpen });
@@ -82,17 +71,10 @@ export async function runBatch(
     }
     const totals = planTotals(plan);
     if (!options.yes) {
-      const question = `After each output is verified, ${formatCount(totals.keysToDelete)} originals (${formatBytes(totals.bytes)}) are deleted from ${ctx.bucket}. Type the bucket name to go on:`;
-      if (!io.confirm) {
-        throw new UserError(
-          'Refusing to delete originals without confirmation (no terminal to ask on).',
-          'Pass --yes to confirm, or --dry-run to only see the plan.',
-        );
-      }
-      if (!(await io.confirm(question, ctx.bucket))) {
-        say('Not confirmed: nothing was changed.');
-        return 2;
-      }
+      throw new UserError(
+        `Refusing to delete ${formatCount(totals.keysToDelete)} originals (${formatBytes(totals.bytes)}) without confirmation.`,
+        'Pass --yes to confirm (or --dry-run to only see the plan); on a terminal the app asks instead.',
+      );
     }
     const labels = new Map(plan.periods.map((period) => [period.id, plan.series.length > 1 ? `${period.label} ${period.series.label}` : period.label]));
     const result = await executePlan(
