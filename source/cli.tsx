@@ -19,12 +19,20 @@ const DAY = 86_400_000;
 function printError(error: unknown, json: boolean): number {
   if (isUserError(error)) {
     process.stderr.write(`✖ ${error.message}\n${error.fix ? `  ${error.fix}\n` : ''}`);
-    if (json) process.stdout.write(`${JSON.stringify({ error: { message: error.message, fix: error.fix ?? null }, exitCode: 2 }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ error: { message: error.message, fix: error.fix ?? null }, exitCode: 2 }, null, 2)}\n`,
+      );
     return 2;
   }
-  process.stderr.write(`✖ Unexpected failure: ${messageOf(error)}\n  Nothing was deleted that is not in a verified output. Please report this with the command you ran.\n`);
+  process.stderr.write(
+    `✖ Unexpected failure: ${messageOf(error)}\n  Nothing was deleted that is not in a verified output. Please report this with the command you ran.\n`,
+  );
   if (process.env.S3COLLAPSE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { message: messageOf(error), fix: null }, exitCode: 1 }, null, 2)}\n`);
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ error: { message: messageOf(error), fix: null }, exitCode: 1 }, null, 2)}\n`,
+    );
   return 1;
 }
 
@@ -72,7 +80,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const onInterrupt = () => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\nStopping safely: aborting uploads in flight, deleting nothing unverified… (Ctrl-C again to quit at once)\n');
+      process.stderr.write(
+        '\nStopping safely: aborting uploads in flight, deleting nothing unverified… (Ctrl-C again to quit at once)\n',
+      );
       controller.abort();
     } else {
       process.exit(130);
@@ -83,9 +93,15 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let demo: Demo | undefined;
   try {
-    let connection: ConnectionOptions = { profile: options.profile, region: options.region, endpoint: options.endpoint };
+    let connection: ConnectionOptions = {
+      profile: options.profile,
+      region: options.region,
+      endpoint: options.endpoint,
+    };
     if (options.demo) {
-      process.stderr.write('demo: starting a local S3 server and seeding it with realistic logs (nothing here touches AWS)…\n');
+      process.stderr.write(
+        'demo: starting a local S3 server and seeding it with realistic logs (nothing here touches AWS)…\n',
+      );
       demo = await startDemo(new Date());
       const seeded = demo.buckets.reduce((total, bucket) => total + bucket.objects.length, 0);
       process.stderr.write(

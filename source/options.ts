@@ -94,12 +94,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       },
     });
   } catch (error) {
-    throw new UserError((error as Error).message.split('\n')[0] ?? 'Bad arguments.', 'See s3collapse-tui --help.');
+    throw new UserError(
+      (error as Error).message.split('\n')[0] ?? 'Bad arguments.',
+      'See s3collapse-tui --help.',
+    );
   }
   const values = parsed.values;
   const by = values.by ?? 'day';
   if (!(GRANULARITIES as readonly string[]).includes(by)) {
-    throw new UserError(`--by ${JSON.stringify(by)} is not a granularity.`, 'Use --by hour, --by day or --by month.');
+    throw new UserError(
+      `--by ${JSON.stringify(by)} is not a granularity.`,
+      'Use --by hour, --by day or --by month.',
+    );
   }
   if (!(values.layout in LAYOUT_CHOICES)) {
     throw new UserError(
@@ -109,10 +115,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new UserError(`--concurrency ${values.concurrency} is not a whole number from 1 to 64.`, 'For example --concurrency 4.');
+    throw new UserError(
+      `--concurrency ${values.concurrency} is not a whole number from 1 to 64.`,
+      'For example --concurrency 4.',
+    );
   }
   if (values.prefix !== undefined && values.prefix.startsWith('/')) {
-    throw new UserError(`--prefix ${values.prefix} starts with "/": S3 keys do not.`, `Use --prefix ${values.prefix.replace(/^\/+/, '')}`);
+    throw new UserError(
+      `--prefix ${values.prefix} starts with "/": S3 keys do not.`,
+      `Use --prefix ${values.prefix.replace(/^\/+/, '')}`,
+    );
   }
   return {
     profile: values.profile,

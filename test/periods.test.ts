@@ -17,7 +17,17 @@ describe('parseDateArg', () => {
     expect(parsed.unit).toBe(unit);
   });
 
-  const invalid = ['2024-5-1', '2024-02-30', '2023-02-29', '2024-13-01', '2024-05-01T24', '2024-05-01 13', 'yesterday', '', '20240501'];
+  const invalid = [
+    '2024-5-1',
+    '2024-02-30',
+    '2023-02-29',
+    '2024-13-01',
+    '2024-05-01T24',
+    '2024-05-01 13',
+    'yesterday',
+    '',
+    '20240501',
+  ];
   it.each(invalid)('rejects %j with the accepted forms', (text) => {
     expect(() => parseDateArg(text, '--from')).toThrow(UserError);
     try {
@@ -69,29 +79,33 @@ describe('resolvePeriods', () => {
       '2026-11-02',
       '2026-11-03',
     ]);
-    expect(labels({ from: '2026-11-01', to: '2026-11-01', by: 'hour', now, includeOpen: false })).toHaveLength(24);
+    expect(
+      labels({ from: '2026-11-01', to: '2026-11-01', by: 'hour', now, includeOpen: false }),
+    ).toHaveLength(24);
   });
 
   it('refuses a reversed range', () => {
-    expect(() => resolvePeriods({ from: '2026-11-05', to: '2026-11-01', by: 'day', now, includeOpen: false })).toThrow(
-      /after --to/,
-    );
+    expect(() =>
+      resolvePeriods({ from: '2026-11-05', to: '2026-11-01', by: 'day', now, includeOpen: false }),
+    ).toThrow(/after --to/);
   });
 
   it('refuses a range in the future', () => {
-    expect(() => resolvePeriods({ from: '2026-11-20', to: '2026-11-25', by: 'day', now, includeOpen: false })).toThrow(
-      /in the future/,
-    );
+    expect(() =>
+      resolvePeriods({ from: '2026-11-20', to: '2026-11-25', by: 'day', now, includeOpen: false }),
+    ).toThrow(/in the future/);
   });
 
   it('refuses an unfinished period unless --include-open', () => {
-    expect(() => resolvePeriods({ from: '2026-11-23', to: '2026-11-24', by: 'day', now, includeOpen: false })).toThrow(
-      /2026-11-24 is not finished yet/,
-    );
+    expect(() =>
+      resolvePeriods({ from: '2026-11-23', to: '2026-11-24', by: 'day', now, includeOpen: false }),
+    ).toThrow(/2026-11-24 is not finished yet/);
     expect(labels({ from: '2026-11-23', to: '2026-11-24', by: 'day', now, includeOpen: true })).toEqual([
       '2026-11-23',
       '2026-11-24',
     ]);
-    expect(() => resolvePeriods({ from: '2026-11', by: 'month', now, includeOpen: false })).toThrow(/2026-11 is not finished/);
+    expect(() => resolvePeriods({ from: '2026-11', by: 'month', now, includeOpen: false })).toThrow(
+      /2026-11 is not finished/,
+    );
   });
 });

@@ -22,7 +22,10 @@ function regionHint(error: unknown): string | undefined {
  */
 export async function openBucket(connection: ConnectionOptions, bucket: string): Promise<OpenBucket> {
   if (!BUCKET_NAME.test(bucket)) {
-    throw new UserError(`${JSON.stringify(bucket)} is not a valid bucket name.`, 'Bucket names are 3–63 lowercase letters, digits, dots and hyphens.');
+    throw new UserError(
+      `${JSON.stringify(bucket)} is not a valid bucket name.`,
+      'Bucket names are 3–63 lowercase letters, digits, dots and hyphens.',
+    );
   }
   const endpoint = connection.endpoint ?? endpointFromEnv();
   const region = connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -49,7 +52,10 @@ export async function openBucket(connection: ConnectionOptions, bucket: string):
         (listError: unknown) => listError,
       );
       s3.destroy();
-      throw explainS3Error(listed ?? error, { ...context, operation: listed ? 'ListObjectsV2' : 'HeadBucket' });
+      throw explainS3Error(listed ?? error, {
+        ...context,
+        operation: listed ? 'ListObjectsV2' : 'HeadBucket',
+      });
     }
     s3.destroy();
     if (httpStatus(error) === 404 || errorCode(error) === 'NotFound') {

@@ -26,7 +26,10 @@ export async function listProfiles(): Promise<ProfileInfo[]> {
   return [...names]
     .sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))
     .map((name) => {
-      const settings = { ...credentialsFile[name], ...configFile[name] } as Record<string, string | undefined>;
+      const settings = { ...credentialsFile[name], ...configFile[name] } as Record<
+        string,
+        string | undefined
+      >;
       const kind = kindOf(settings);
       const detail =
         kind === 'sso'

@@ -20,7 +20,9 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | 
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
-export function credentialsFor(options: ConnectionOptions): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+export function credentialsFor(
+  options: ConnectionOptions,
+): AwsCredentialIdentity | AwsCredentialIdentityProvider {
   if (options.credentials) return options.credentials;
   if (options.profile) return fromIni({ profile: options.profile });
   return fromNodeProviderChain();

@@ -42,7 +42,15 @@ export function httpStatus(error: unknown): number | undefined {
   return ((error ?? {}) as SdkErrorShape).$metadata?.httpStatusCode;
 }
 
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'TimeoutError',
+]);
 
 /**
  * Turns an SDK failure the user can fix into a one-line UserError with its fix. Anything else is
@@ -52,7 +60,8 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
   if (error instanceof UserError) return error;
   const code = errorCode(error);
   const status = httpStatus(error);
-  const target = context.key ? `s3://${context.bucket}/${context.key}` : `s3://${context.bucket ?? ''}`;
+  const target =
+    context.key !== undefined ? `s3://${context.bucket}/${context.key}` : `s3://${context.bucket ?? ''}`;
   const profileHint = context.profile ? ` (profile ${context.profile})` : '';
   if (code === 'NoSuchBucket' || (status === 404 && context.operation === 'HeadBucket')) {
     return new UserError(
@@ -60,14 +69,24 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
       'Check the name (aws s3 ls lists yours), or the --profile / --endpoint it lives behind.',
     );
   }
-  if (code === 'AccessDenied' || code === 'Forbidden' || code === 'AllAccessDisabled' || (status === 403 && !/Key|Signature|Token/.test(code))) {
+  if (
+    code === 'AccessDenied' ||
+    code === 'Forbidden' ||
+    code === 'AllAccessDisabled' ||
+    (status === 403 && !/Key|Signature|Token/.test(code))
+  ) {
     const action = ACTION[context.operation] ?? `s3:${context.operation}`;
     return new UserError(
       `Access denied: ${context.operation} on ${target}${profileHint}.`,
       `Grant ${action} on it to this identity, or choose another --profile.`,
     );
   }
-  if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidToken' || code === 'UnrecognizedClientException') {
+  if (
+    code === 'InvalidAccessKeyId' ||
+    code === 'SignatureDoesNotMatch' ||
+    code === 'InvalidToken' ||
+    code === 'UnrecognizedClientException'
+  ) {
     return new UserError(
       `The credentials were rejected (${code})${profileHint}.`,
       'Check --profile, or the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in your environment.',
@@ -76,10 +95,15 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
   if (code === 'ExpiredToken' || code === 'ExpiredTokenException' || code === 'TokenRefreshRequired') {
     return new UserError(
       `The credentials have expired${profileHint}.`,
-      context.profile ? `Renew them, e.g. aws sso login --profile ${context.profile}.` : 'Renew them (aws sso login, or new keys).',
+      context.profile
+        ? `Renew them, e.g. aws sso login --profile ${context.profile}.`
+        : 'Renew them (aws sso login, or new keys).',
     );
   }
-  if (code === 'CredentialsProviderError' || /Could not load credentials|Could not resolve credentials/.test(String((error as SdkErrorShape)?.message))) {
+  if (
+    code === 'CredentialsProviderError' ||
+    /Could not load credentials|Could not resolve credentials/.test(String((error as SdkErrorShape)?.message))
+  ) {
     return new UserError(
       `No AWS credentials found${profileHint}.`,
       'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure.',
@@ -88,7 +112,9 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
   if (NETWORK.has(code)) {
     return new UserError(
       `Cannot reach ${context.endpoint ?? 'S3'} (${code}).`,
-      context.endpoint ? 'Check --endpoint and that the server is running.' : 'Check your network and --region.',
+      context.endpoint
+        ? 'Check --endpoint and that the server is running.'
+        : 'Check your network and --region.',
     );
   }
   return error;

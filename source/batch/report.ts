@@ -95,7 +95,8 @@ export function runDocument(plan: Plan, result: RunResult | null, exitCode: numb
 function note(period: PeriodPlan): string {
   if (period.status === 'failed') return `✖ ${period.problem ?? 'failed'}`;
   if (period.status === 'skipped') return 'no logs';
-  if (period.status === 'already-collapsed') return `already collapsed; ${period.alreadyCollapsed.length} leftover keys to delete`;
+  if (period.status === 'already-collapsed')
+    return `already collapsed; ${period.alreadyCollapsed.length} leftover keys to delete`;
   if (period.committed) return `+${period.incoming.length} late keys appended`;
   return '';
 }
@@ -115,7 +116,10 @@ export function formatPlan(plan: Plan): string[] {
   });
   const totals = planTotals(plan);
   return [
-    ...table([['period', plan.series.length > 1 ? 'series' : '', 'keys', 'size', 'output', ''], ...rows], [2, 3]),
+    ...table(
+      [['period', plan.series.length > 1 ? 'series' : '', 'keys', 'size', 'output', ''], ...rows],
+      [2, 3],
+    ),
     `total: ${formatCount(totals.keys)} keys, ${formatBytes(totals.bytes)} → ${totals.toCollapse} outputs + ${totals.toCollapse} manifests` +
       (totals.failed ? `; ${totals.failed} periods cannot run` : ''),
     `requests: ≈ ${formatCount(totals.requests.get)} GET, ${formatCount(totals.requests.put)} PUT, ${formatCount(totals.requests.deleteBatches)} DeleteObjects`,

@@ -11,7 +11,6 @@ import type { FaceContext } from '../job/face.js';
 import { resolvePeriods } from '../periods.js';
 import { formatPlan, formatResult, runDocument } from './report.js';
 
-
 export function runOptionsFrom(options: CliOptions, version: string): RunOptions {
   return {
     ...DEFAULT_RUN_OPTIONS,
@@ -49,9 +48,21 @@ export async function runBatch(face: FaceContext): Promise<number> {
   const { ctx } = await connect(face.connection, options.bucket, io.now);
   try {
     const { layout, root } = await chooseLayout(ctx, options.layout, options.prefix, io.signal);
-    const periods = resolvePeriods({ from: options.from, to: options.to, by: options.by, now: io.now(), includeOpen: options.includeOpen });
-    say(`${layout.title} in s3://${ctx.bucket}/${root} — planning ${periods.length} ${options.by === 'day' ? 'days' : `${options.by}s`}…`);
-    const plan = await planRun(ctx, { layout, root, by: options.by, periods, outPrefix: options.outPrefix }, io.signal);
+    const periods = resolvePeriods({
+      from: options.from,
+      to: options.to,
+      by: options.by,
+      now: io.now(),
+      includeOpen: options.includeOpen,
+    });
+    say(
+      `${layout.title} in s3://${ctx.bucket}/${root} — planning ${periods.length} ${options.by === 'day' ? 'days' : `${options.by}s`}…`,
+    );
+    const plan = await planRun(
+      ctx,
+      { layout, root, by: options.by, periods, outPrefix: options.outPrefix },
+      io.signal,
+    );
     if (planIsEmpty(plan)) {
       const first = periods[0]!;
       const last = periods.at(-1)!;
@@ -76,7 +87,12 @@ export async function runBatch(face: FaceContext): Promise<number> {
         'Pass --yes to confirm (or --dry-run to only see the plan); on a terminal the app asks instead.',
       );
     }
-    const labels = new Map(plan.periods.map((period) => [period.id, plan.series.length > 1 ? `${period.label} ${period.series.label}` : period.label]));
+    const labels = new Map(
+      plan.periods.map((period) => [
+        period.id,
+        plan.series.length > 1 ? `${period.label} ${period.series.label}` : period.label,
+      ]),
+    );
     const result = await executePlan(
       ctx,
       plan,
@@ -91,7 +107,8 @@ export async function runBatch(face: FaceContext): Promise<number> {
     const document = runDocument(plan, result, exitCode);
     if (options.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     for (const line of formatResult(document)) human(line);
-    if (result.interrupted) say('Stopped. Run the same command again to finish: nothing is lost, nothing is duplicated.');
+    if (result.interrupted)
+      say('Stopped. Run the same command again to finish: nothing is lost, nothing is duplicated.');
     return exitCode;
   } finally {
     ctx.s3.destroy();

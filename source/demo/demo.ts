@@ -22,12 +22,35 @@ const DAY = 86_400_000;
  */
 export function demoBuckets(now: Date, scale = 1): DemoBucket[] {
   const today = periodOf(now, 'day').start;
-  const days = Array.from({ length: DEMO_DAYS }, (_, index) => new Date(today.getTime() - (DEMO_DAYS - index) * DAY));
-  const access = accessLogObjects({ prefix: 'logs/', days, objectsPerDay: 300 * scale, sourceBucket: 'demo-website', seed: 1 });
-  const accessToday = accessLogObjects({ prefix: 'logs/', days: [today], objectsPerDay: 12, sourceBucket: 'demo-website', seed: 2 })
-    .filter((object) => object.key < `logs/${now.toISOString().slice(0, 10)}-${now.toISOString().slice(11, 13)}`);
+  const days = Array.from(
+    { length: DEMO_DAYS },
+    (_, index) => new Date(today.getTime() - (DEMO_DAYS - index) * DAY),
+  );
+  const access = accessLogObjects({
+    prefix: 'logs/',
+    days,
+    objectsPerDay: 300 * scale,
+    sourceBucket: 'demo-website',
+    seed: 1,
+  });
+  const accessToday = accessLogObjects({
+    prefix: 'logs/',
+    days: [today],
+    objectsPerDay: 12,
+    sourceBucket: 'demo-website',
+    seed: 2,
+  }).filter(
+    (object) => object.key < `logs/${now.toISOString().slice(0, 10)}-${now.toISOString().slice(11, 13)}`,
+  );
   const partition = { account: '123456789012', region: 'us-east-1' };
-  const partitioned = accessLogObjects({ prefix: 'logs/', days, objectsPerDay: 120 * scale, sourceBucket: 'demo-website', partition, seed: 3 });
+  const partitioned = accessLogObjects({
+    prefix: 'logs/',
+    days,
+    objectsPerDay: 120 * scale,
+    sourceBucket: 'demo-website',
+    partition,
+    seed: 3,
+  });
   const trail = {
     prefix: '',
     accounts: [{ account: '111122223333' }, { account: '444455556666', org: 'o-a1b2c3d4e5' }],
@@ -41,7 +64,11 @@ export function demoBuckets(now: Date, scale = 1): DemoBucket[] {
     {
       name: 'demo-access-logs',
       what: 'S3 server access logs under logs/ (simple layout)',
-      objects: [...access, ...accessToday, { key: 'logs/README.txt', body: Buffer.from('Access logs for demo-website.\n') }],
+      objects: [
+        ...access,
+        ...accessToday,
+        { key: 'logs/README.txt', body: Buffer.from('Access logs for demo-website.\n') },
+      ],
     },
     {
       name: 'demo-partitioned-logs',
@@ -56,7 +83,11 @@ export function demoBuckets(now: Date, scale = 1): DemoBucket[] {
   ];
 }
 
-export async function seedBuckets(s3: S3Client, buckets: readonly DemoBucket[], onObject?: () => void): Promise<void> {
+export async function seedBuckets(
+  s3: S3Client,
+  buckets: readonly DemoBucket[],
+  onObject?: () => void,
+): Promise<void> {
   for (const bucket of buckets) await s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
   const all = buckets.flatMap((bucket) => bucket.objects.map((object) => ({ bucket: bucket.name, object })));
   await pMap(
@@ -77,7 +108,10 @@ export interface Demo {
 }
 
 /** Starts the local S3 server and seeds it. Nothing here talks to AWS. */
-export async function startDemo(now: Date, onProgress?: (done: number, total: number) => void): Promise<Demo> {
+export async function startDemo(
+  now: Date,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Demo> {
   const server = await startLocalS3();
   try {
     const buckets = demoBuckets(now);

@@ -25,8 +25,21 @@ const hex = (random: () => number, length: number): string =>
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
-const OPERATIONS = ['REST.GET.OBJECT', 'REST.PUT.OBJECT', 'REST.HEAD.OBJECT', 'REST.GET.BUCKET', 'REST.GET.VERSIONING'];
-const PATHS = ['index.html', 'assets/app.js', 'assets/site.css', 'images/logo.png', 'api/health', 'docs/guide.pdf'];
+const OPERATIONS = [
+  'REST.GET.OBJECT',
+  'REST.PUT.OBJECT',
+  'REST.HEAD.OBJECT',
+  'REST.GET.BUCKET',
+  'REST.GET.VERSIONING',
+];
+const PATHS = [
+  'index.html',
+  'assets/app.js',
+  'assets/site.css',
+  'images/logo.png',
+  'api/health',
+  'docs/guide.pdf',
+];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function accessLogTime(date: Date): string {
@@ -74,13 +87,20 @@ export function accessLogObjects(options: AccessLogOptions): SeedObject[] {
   const objects: SeedObject[] = [];
   for (const day of options.days) {
     for (let index = 0; index < options.objectsPerDay; index += 1) {
-      const at = new Date(day.getTime() + Math.floor(((index + random()) / options.objectsPerDay) * 86_400_000));
-      const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () => accessLogLine(random, options.sourceBucket, at));
+      const at = new Date(
+        day.getTime() + Math.floor(((index + random()) / options.objectsPerDay) * 86_400_000),
+      );
+      const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
+        accessLogLine(random, options.sourceBucket, at),
+      );
       const { yyyy, mm, dd } = utcParts(at);
       const folder = options.partition
         ? `${options.partition.account}/${options.partition.region}/${options.sourceBucket}/${yyyy}/${mm}/${dd}/`
         : '';
-      objects.push({ key: `${options.prefix}${folder}${stamp(at)}-${hex(random, 16)}`, body: Buffer.from(`${lines.join('\n')}\n`) });
+      objects.push({
+        key: `${options.prefix}${folder}${stamp(at)}-${hex(random, 16)}`,
+        body: Buffer.from(`${lines.join('\n')}\n`),
+      });
     }
   }
   return objects;
@@ -113,7 +133,9 @@ export function cloudTrailObjects(options: CloudTrailOptions): SeedObject[] {
       for (const day of options.days) {
         const { yyyy, mm, dd } = utcParts(day);
         for (let index = 0; index < options.filesPerDay; index += 1) {
-          const at = new Date(day.getTime() + Math.floor(((index + random()) / options.filesPerDay) * 86_400_000));
+          const at = new Date(
+            day.getTime() + Math.floor(((index + random()) / options.filesPerDay) * 86_400_000),
+          );
           const { hh } = utcParts(at);
           const mi = String(at.getUTCMinutes()).padStart(2, '0');
           const records = Array.from({ length: 1 + Math.floor(random() * 8) }, () => {
@@ -125,8 +147,13 @@ export function cloudTrailObjects(options: CloudTrailOptions): SeedObject[] {
               eventName: name,
               awsRegion: region,
               sourceIPAddress: `198.51.100.${Math.floor(random() * 250) + 1}`,
-              userIdentity: { type: 'AssumedRole', accountId: account, arn: `arn:aws:sts::${account}:assumed-role/Admin/ana` },
-              eventID: `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}`.toLowerCase(),
+              userIdentity: {
+                type: 'AssumedRole',
+                accountId: account,
+                arn: `arn:aws:sts::${account}:assumed-role/Admin/ana`,
+              },
+              eventID:
+                `${hex(random, 8)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 4)}-${hex(random, 12)}`.toLowerCase(),
               recipientAccountId: account,
             };
           });

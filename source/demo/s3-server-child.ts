@@ -2,7 +2,9 @@
 // s3rver's ListObjectsV2 continuation token uses DES, which OpenSSL 3 only offers with
 // --openssl-legacy-provider (without it, any listing past 1,000 keys answers 500); and a blocking
 // call in the host process would freeze the server.
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 
 interface ServerOptions {
   directory: string;
@@ -16,6 +18,47 @@ interface S3rverInstance {
 }
 
 const require = createRequire(import.meta.url);
+
+const OBJECT_FILE = '._S3rver_object';
+
+function firstObjectFile(dir: string): string | undefined {
+  for (const name of readdirSync(dir).sort()) {
+    const path = posix.join(dir, name);
+    if (statSync(path).isDirectory()) {
+      const found = firstObjectFile(path);
+      if (found) return found;
+    } else if (path.endsWith(OBJECT_FILE)) {
+      return path;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * s3rver stores `a/b/c` as nested folders and, listing with a delimiter, never descends below the
+ * first delimiter — so `a/` is reported as a common prefix only when a key sits directly in it, and
+ * `AWSLogs/` (whose keys are all deeper) is missed. Real S3 reports it. Its folder walk is patched to
+ * yield one object from each folder it would skip: enough to register the common prefix; the listing
+ * still filters every key by prefix and StartAfter itself. Must run before s3rver loads its store.
+ */
+function fixDelimiterListing(): void {
+  const utils = require('@20minutes/s3rver/lib/utils.js') as {
+    walk: (dir: string, keep?: (dir: string) => boolean) => Generator<string>;
+  };
+  utils.walk = function* walk(dir: string, keep?: (dir: string) => boolean): Generator<string> {
+    for (const name of readdirSync(dir)) {
+      const path = posix.join(dir, name);
+      if (!statSync(path).isDirectory()) yield path;
+      else if (!keep || keep(path)) yield* walk(path, keep);
+      else {
+        const first = firstObjectFile(path);
+        if (first) yield first;
+      }
+    }
+  };
+}
+
+fixDelimiterListing();
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;

@@ -64,7 +64,9 @@ function readPort(child: ChildProcess): Promise<number> {
       const { port } = JSON.parse(line) as { port: number };
       resolve(port);
     });
-    child.once('exit', (code) => reject(new Error(`local S3 server exited (${code}) before listening: ${stderr.trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`local S3 server exited (${code}) before listening: ${stderr.trim()}`)),
+    );
     child.once('error', reject);
   });
 }

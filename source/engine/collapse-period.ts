@@ -8,13 +8,24 @@ import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
 import { deleteKeys } from './delete-members.js';
 import { MANIFEST_FORMAT, serializeManifest, type Manifest } from './manifest.js';
-import { headObject, putText } from './s3-objects.js';
+import { deleteObject, headObject, putText, type HeadWithMetadata } from './s3-objects.js';
 import type { Encoding } from './separators.js';
-import type { EmitEvent, EngineContext, ObjectHead, PeriodPlan, PeriodResult, Plan, RunOptions } from './types.js';
+import type {
+  EmitEvent,
+  EngineContext,
+  ObjectHead,
+  PeriodPlan,
+  PeriodResult,
+  Plan,
+  RunOptions,
+} from './types.js';
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
-function resultOf(period: PeriodPlan, fields: Partial<PeriodResult> & Pick<PeriodResult, 'status'>): PeriodResult {
+function resultOf(
+  period: PeriodPlan,
+  fields: Partial<PeriodResult> & Pick<PeriodResult, 'status'>,
+): PeriodResult {
   const keys = [...period.incoming, ...period.alreadyCollapsed];
   return {
     id: period.id,
@@ -29,14 +40,23 @@ function resultOf(period: PeriodPlan, fields: Partial<PeriodResult> & Pick<Perio
   };
 }
 
-function manifestBase(plan: Plan, period: PeriodPlan, options: RunOptions): Omit<Manifest, 'state' | 'encoding' | 'output' | 'members'> {
+function manifestBase(
+  plan: Plan,
+  period: PeriodPlan,
+  options: RunOptions,
+): Omit<Manifest, 'state' | 'encoding' | 'output' | 'members'> {
   return {
     format: MANIFEST_FORMAT,
     tool: options.tool,
     updatedAt: new Date().toISOString(),
     layout: plan.layout,
+    prefix: plan.root,
     series: period.series.base,
-    period: { by: period.period.by, start: period.period.start.toISOString(), end: period.period.end.toISOString() },
+    period: {
+      by: period.period.by,
+      start: period.period.start.toISOString(),
+      end: period.period.end.toISOString(),
+    },
   };
 }
 
@@ -54,9 +74,92 @@ async function deleteVerified(
 ): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed'>> {
   if (keys.length === 0) return { keysDeleted: 0, deleteFailed: [] };
   emit({ type: 'deleting', periodId: period.id, keys: keys.length });
-  const outcome = await deleteKeys(ctx.s3, ctx.bucket, keys, { signal, expectedBucketOwner: options.expectedBucketOwner });
-  emit({ type: 'keys-deleted', periodId: period.id, deleted: outcome.deleted.length, failed: outcome.failed });
+  const outcome = await deleteKeys(ctx.s3, ctx.bucket, keys, {
+    signal,
+    expectedBucketOwner: options.expectedBucketOwner,
+  });
+  emit({
+    type: 'keys-deleted',
+    periodId: period.id,
+    deleted: outcome.deleted.length,
+    failed: outcome.failed,
+  });
   return { keysDeleted: outcome.deleted.length, deleteFailed: outcome.failed };
+}
+
+/**
+ * Streams the committed prefix and the new members into the output (replacing it only if it is still
+ * what the plan saw), then checks what landed: our run's object, with every byte we streamed.
+ */
+async function uploadAndVerify(
+  ctx: EngineContext,
+  period: PeriodPlan,
+  options: RunOptions,
+  emit: EmitEvent,
+  signal: AbortSignal | undefined,
+  runId: string,
+  encoding: Encoding,
+): Promise<{ concatenation: Concatenation; head: HeadWithMetadata }> {
+  const committedOutput = period.committed?.output ?? null;
+  const concatenation = new Concatenation({
+    s3: ctx.s3,
+    bucket: ctx.bucket,
+    prefix:
+      committedOutput && period.currentOutput
+        ? {
+            key: period.outputKey,
+            etag: period.currentOutput.etag,
+            size: committedOutput.size,
+            sha256: committedOutput.sha256,
+          }
+        : null,
+    members: period.incoming,
+    encoding,
+    fetch: {
+      concurrency: options.downloadConcurrency,
+      maxBytesInFlight: options.maxBytesInFlight,
+      streamAbove: options.partSize,
+    },
+    signal,
+    onDownloaded: (bytes) => emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
+    onConcatenated: (bytes) => emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
+  });
+  const upload = new Upload({
+    client: ctx.s3,
+    partSize: options.partSize,
+    queueSize: options.uploadQueueSize,
+    leavePartsOnError: false,
+    params: {
+      Bucket: ctx.bucket,
+      Key: period.outputKey,
+      Body: Readable.from(concatenation.chunks(), { objectMode: false }),
+      ContentType: encoding === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',
+      Metadata: { 's3collapse-run': runId, 's3collapse-manifest': period.manifestKey },
+      StorageClass: options.storageClass as StorageClass | undefined,
+      ExpectedBucketOwner: options.expectedBucketOwner,
+      ...(period.currentOutput ? { IfMatch: period.currentOutput.etag } : { IfNoneMatch: '*' }),
+    },
+  });
+  upload.on('httpUploadProgress', (progress) => {
+    emit({ type: 'bytes-uploaded', periodId: period.id, loaded: progress.loaded ?? 0 });
+  });
+  const uploaded = await upload.done().catch((error: unknown) => {
+    throw explainS3Error(error, { operation: 'PutObject', bucket: ctx.bucket, key: period.outputKey });
+  });
+
+  const found = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
+  const uploadedEtag = 'ETag' in uploaded ? uploaded.ETag : undefined;
+  if (
+    !found ||
+    found.size !== concatenation.bytes ||
+    found.metadata['s3collapse-run'] !== runId ||
+    (uploadedEtag !== undefined && found.etag !== uploadedEtag)
+  ) {
+    throw new Error(
+      `Verification failed for ${period.outputKey}: expected ${concatenation.bytes} bytes from this run, found ${found ? `${found.size} bytes` : 'nothing'}. Originals kept.`,
+    );
+  }
+  return { concatenation, head: found };
 }
 
 /**
@@ -72,7 +175,8 @@ export async function collapsePeriod(
   emit: EmitEvent,
   signal?: AbortSignal,
 ): Promise<PeriodResult> {
-  if (period.status === 'failed') return resultOf(period, { status: 'failed', error: period.problem ?? 'failed' });
+  if (period.status === 'failed')
+    return resultOf(period, { status: 'failed', error: period.problem ?? 'failed' });
   if (period.status === 'skipped') return resultOf(period, { status: 'skipped' });
   const alreadyKeys = period.alreadyCollapsed.map((member) => member.key);
   if (period.status === 'already-collapsed') {
@@ -94,8 +198,18 @@ export async function collapsePeriod(
   const expected: Encoding = layout.extension.endsWith('.gz') ? 'gzip' : 'plain';
 
   // A pending manifest whose output is already the verified one: only the manifest needs finishing.
-  if (period.incoming.length === 0 && committed && committedOutput && sameHead(period.currentOutput, committedOutput)) {
-    await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest({ ...committed, ...base, state: 'complete', incoming: undefined }));
+  if (
+    period.incoming.length === 0 &&
+    committed &&
+    committedOutput &&
+    sameHead(period.currentOutput, committedOutput)
+  ) {
+    await putText(
+      ctx.s3,
+      ctx.bucket,
+      period.manifestKey,
+      serializeManifest({ ...committed, ...base, state: 'complete', incoming: undefined }),
+    );
     return resultOf(period, {
       status: 'already-collapsed',
       outputSize: committedOutput.size,
@@ -107,7 +221,9 @@ export async function collapsePeriod(
   // Servers that ignore If-Match / If-None-Match (s3rver among them) still get this check.
   const before = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
   if (!sameHead(before, period.currentOutput)) {
-    throw new Error(`${period.outputKey} changed since the plan (another run?); nothing was changed for this period.`);
+    throw new Error(
+      `${period.outputKey} changed since the plan (another run?); nothing was changed for this period.`,
+    );
   }
 
   const runId = randomUUID();
@@ -121,60 +237,22 @@ export async function collapsePeriod(
     incoming: period.incoming.map(({ key, size, etag, lastModified }) => ({ key, size, etag, lastModified })),
   };
   await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest(pending), options);
-
-  const concatenation = new Concatenation({
-    s3: ctx.s3,
-    bucket: ctx.bucket,
-    prefix:
-      committedOutput && period.currentOutput
-        ? { key: period.outputKey, etag: period.currentOutput.etag, size: committedOutput.size, sha256: committedOutput.sha256 }
-        : null,
-    members: period.incoming,
-    encoding: committed?.encoding ?? expected,
-    fetch: {
-      concurrency: options.downloadConcurrency,
-      maxBytesInFlight: options.maxBytesInFlight,
-      streamAbove: options.partSize,
-    },
-    signal,
-    onDownloaded: (bytes) => emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
-    onConcatenated: (bytes) => emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
-  });
-  const upload = new Upload({
-    client: ctx.s3,
-    partSize: options.partSize,
-    queueSize: options.uploadQueueSize,
-    leavePartsOnError: false,
-    params: {
-      Bucket: ctx.bucket,
-      Key: period.outputKey,
-      Body: Readable.from(concatenation.chunks(), { objectMode: false }),
-      ContentType: expected === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',
-      Metadata: { 's3collapse-run': runId, 's3collapse-manifest': period.manifestKey },
-      StorageClass: options.storageClass as StorageClass | undefined,
-      ExpectedBucketOwner: options.expectedBucketOwner,
-      ...(period.currentOutput ? { IfMatch: period.currentOutput.etag } : { IfNoneMatch: '*' }),
-    },
-  });
-  upload.on('httpUploadProgress', (progress) => {
-    emit({ type: 'bytes-uploaded', periodId: period.id, loaded: progress.loaded ?? 0 });
-  });
-  const uploaded = await upload.done().catch((error: unknown) => {
-    throw explainS3Error(error, { operation: 'PutObject', bucket: ctx.bucket, key: period.outputKey });
-  });
-
-  const after = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
-  const uploadedEtag = 'ETag' in uploaded ? uploaded.ETag : undefined;
-  if (
-    !after ||
-    after.size !== concatenation.bytes ||
-    after.metadata['s3collapse-run'] !== runId ||
-    (uploadedEtag !== undefined && after.etag !== uploadedEtag)
-  ) {
-    throw new Error(
-      `Verification failed for ${period.outputKey}: expected ${concatenation.bytes} bytes from this run, found ${after ? `${after.size} bytes` : 'nothing'}. Originals kept.`,
+  let uploaded: Awaited<ReturnType<typeof uploadAndVerify>>;
+  try {
+    uploaded = await uploadAndVerify(
+      ctx,
+      period,
+      options,
+      emit,
+      signal,
+      runId,
+      committed?.encoding ?? expected,
     );
+  } catch (error) {
+    await restoreManifest(ctx, period);
+    throw error;
   }
+  const { concatenation, head: after } = uploaded;
   const sha256 = concatenation.sha256();
   emit({ type: 'period-verified', periodId: period.id, size: after.size, sha256 });
 
@@ -195,6 +273,23 @@ export async function collapsePeriod(
     sha256,
     ...(await deleteVerified(ctx, period, keys, options, emit, signal)),
   });
+}
+
+/**
+ * After a failure: if the output is still what the plan saw, put the manifest back as it was (or remove
+ * the pending one this run wrote), so a failed period leaves the bucket as it found it. If the output
+ * was already replaced, the pending manifest stays: it is what lets the next run recover.
+ */
+async function restoreManifest(ctx: EngineContext, period: PeriodPlan): Promise<void> {
+  try {
+    const now = await headObject(ctx.s3, ctx.bucket, period.outputKey);
+    if (!sameHead(now, period.currentOutput)) return;
+    if (period.manifest)
+      await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest(period.manifest));
+    else await deleteObject(ctx.s3, ctx.bucket, period.manifestKey);
+  } catch {
+    // Best effort: a pending manifest left behind is harmless, the next run reads it.
+  }
 }
 
 /** A failed period's message: the user-fixable ones with their fix, anything else as it came. */

@@ -60,7 +60,9 @@ export class Concatenation {
   }
 
   private emit(chunk: Uint8Array): Buffer {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.hash.update(buffer);
     this.written += buffer.length;
     this.input.onConcatenated(buffer.length);
@@ -115,7 +117,12 @@ export class Concatenation {
     let seen = 0;
     const object = await s3
       .send(
-        new GetObjectCommand({ Bucket: bucket, Key: prefix.key, Range: `bytes=0-${prefix.size - 1}`, IfMatch: prefix.etag }),
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: prefix.key,
+          Range: `bytes=0-${prefix.size - 1}`,
+          IfMatch: prefix.etag,
+        }),
         { abortSignal: signal },
       )
       .catch((error: unknown) => {
@@ -162,7 +169,10 @@ export class Concatenation {
   }
 
   /** Streams a member too large to hold, and returns the separator it needs. */
-  private async *streamMember(member: Member, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer, Buffer> {
+  private async *streamMember(
+    member: Member,
+    chunks: AsyncIterable<Uint8Array>,
+  ): AsyncGenerator<Buffer, Buffer> {
     let seen = 0;
     let encoding: Encoding | undefined;
     let lastByte: number | undefined;
@@ -191,12 +201,17 @@ export class Concatenation {
     if (encoding === 'gzip') {
       gunzip.end();
       if (!gunzipFailed) await once(gunzip, 'end').catch(() => undefined);
-      if (gunzipFailed) throw new Error(`${member.key} is not valid gzip (${gunzipFailed.message}); nothing was changed for its period.`);
+      if (gunzipFailed)
+        throw new Error(
+          `${member.key} is not valid gzip (${gunzipFailed.message}); nothing was changed for its period.`,
+        );
     }
     return encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
   }
 }
 
 function sizeChanged(member: Member, seen: number): Error {
-  return new Error(`${member.key} has ${seen} bytes, not the ${member.size} the plan listed; nothing was changed for its period.`);
+  return new Error(
+    `${member.key} has ${seen} bytes, not the ${member.size} the plan listed; nothing was changed for its period.`,
+  );
 }

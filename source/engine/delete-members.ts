@@ -20,7 +20,11 @@ export async function deleteKeys(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],
-  options: { signal?: AbortSignal | undefined; expectedBucketOwner?: string | undefined; onBatch?: (deleted: number) => void },
+  options: {
+    signal?: AbortSignal | undefined;
+    expectedBucketOwner?: string | undefined;
+    onBatch?: (deleted: number) => void;
+  },
 ): Promise<DeleteOutcome> {
   const batches: string[][] = [];
   for (let index = 0; index < keys.length; index += BATCH) batches.push(keys.slice(index, index + BATCH));
@@ -30,7 +34,9 @@ export async function deleteKeys(
     batches,
     async (batch) => {
       if (options.signal?.aborted) {
-        failed.push(...batch.map((key) => ({ key, code: 'Interrupted', message: 'not deleted: the run was stopped' })));
+        failed.push(
+          ...batch.map((key) => ({ key, code: 'Interrupted', message: 'not deleted: the run was stopped' })),
+        );
         return;
       }
       try {
@@ -45,9 +51,15 @@ export async function deleteKeys(
         const reported = new Map((answer.Errors ?? []).map((entry) => [entry.Key, entry]));
         for (const key of batch) {
           const error = reported.get(key);
-          if (error) failed.push({ key, code: error.Code ?? 'Error', message: error.Message ?? 'delete failed' });
+          if (error)
+            failed.push({ key, code: error.Code ?? 'Error', message: error.Message ?? 'delete failed' });
           else if (confirmed.has(key)) deleted.push(key);
-          else failed.push({ key, code: 'NotConfirmed', message: 'the DeleteObjects answer did not mention it' });
+          else
+            failed.push({
+              key,
+              code: 'NotConfirmed',
+              message: 'the DeleteObjects answer did not mention it',
+            });
         }
         options.onBatch?.(batch.length);
       } catch (error) {

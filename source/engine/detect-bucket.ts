@@ -1,18 +1,22 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { explainS3Error } from '../aws/s3-errors.js';
 import { cloudTrail } from '../layouts/cloudtrail.js';
-import { scoreSample, type Detection } from '../layouts/detect.js';
+import { scoreSample, type Detection, type DetectionCandidate } from '../layouts/detect.js';
+import { parseManifest } from './manifest.js';
 import type { Layout } from '../layouts/index.js';
-import { listChildren } from './s3-objects.js';
+import { getText, listChildren } from './s3-objects.js';
 import type { EngineContext } from './types.js';
 
 const TOP_LEVEL_SAMPLED = 20;
 
 async function firstPage(ctx: EngineContext, prefix: string, delimiter?: string, signal?: AbortSignal) {
   return ctx.s3
-    .send(new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 }), {
-      abortSignal: signal,
-    })
+    .send(
+      new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 }),
+      {
+        abortSignal: signal,
+      },
+    )
     .catch((error: unknown) => {
       throw explainS3Error(error, { operation: 'ListObjectsV2', bucket: ctx.bucket, key: prefix });
     });
@@ -23,11 +27,17 @@ async function firstPage(ctx: EngineContext, prefix: string, delimiter?: string,
  * top-level folders, and — because CloudTrail's digest files sort before its logs — a page from the
  * first series of any CloudTrail root seen.
  */
-export async function sampleKeys(ctx: EngineContext, prefix: string, signal?: AbortSignal): Promise<string[]> {
+export async function sampleKeys(
+  ctx: EngineContext,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const top = await firstPage(ctx, prefix, '/', signal);
   const keys = (top.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
   const folders = (top.CommonPrefixes ?? []).flatMap((common) => (common.Prefix ? [common.Prefix] : []));
-  const pages = await Promise.all(folders.slice(0, TOP_LEVEL_SAMPLED).map((folder) => firstPage(ctx, folder, undefined, signal)));
+  const pages = await Promise.all(
+    folders.slice(0, TOP_LEVEL_SAMPLED).map((folder) => firstPage(ctx, folder, undefined, signal)),
+  );
   for (const page of pages) for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
 
   const trailRoots = new Set<string>();
@@ -36,13 +46,48 @@ export async function sampleKeys(ctx: EngineContext, prefix: string, signal?: Ab
     if (at >= 0 && (at === 0 || key[at - 1] === '/')) trailRoots.add(key.slice(0, at));
   }
   for (const root of [...trailRoots].slice(0, 3)) {
-    const series = await cloudTrail.discoverSeries(root, (child) => listChildren(ctx.s3, ctx.bucket, child, signal));
+    const series = await cloudTrail.discoverSeries(root, (child) =>
+      listChildren(ctx.s3, ctx.bucket, child, signal),
+    );
     for (const one of series.slice(0, 2)) {
       const page = await firstPage(ctx, one.base, undefined, signal);
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     }
   }
   return keys;
+}
+
+/**
+ * When every original is already collapsed, the sample holds only outputs and manifests: a manifest
+ * names its layout and prefix, and lists an original key to show as the layout's sample.
+ */
+async function candidatesFromManifests(
+  ctx: EngineContext,
+  manifestKeys: readonly string[],
+  layouts: readonly Layout[],
+  signal?: AbortSignal,
+): Promise<DetectionCandidate[]> {
+  const found = new Map<string, DetectionCandidate>();
+  for (const key of manifestKeys.slice(0, 5)) {
+    const text = await getText(ctx.s3, ctx.bucket, key, signal);
+    const parsed = text === null ? undefined : parseManifest(text);
+    if (!parsed?.ok) continue;
+    const layout = layouts.find((candidate) => candidate.id === parsed.manifest.layout);
+    const member = parsed.manifest.members[0];
+    const sample = member && layout?.parse(member.key);
+    if (!layout || !member || !sample) continue;
+    const id = `${layout.id}\u0000${parsed.manifest.prefix}`;
+    const known = found.get(id);
+    found.set(id, {
+      layout: layout.id,
+      title: layout.title,
+      root: parsed.manifest.prefix,
+      matched: 0,
+      seriesSeen: (known?.seriesSeen ?? 0) + 1,
+      sample: { key: member.key, parsed: sample },
+    });
+  }
+  return [...found.values()];
 }
 
 export async function detectLayouts(
@@ -52,7 +97,16 @@ export async function detectLayouts(
   signal?: AbortSignal,
 ): Promise<Detection> {
   const keys = await sampleKeys(ctx, prefix, signal);
-  const detection = scoreSample(keys, layouts);
+  let detection = scoreSample(keys, layouts);
+  if (detection.candidates.length === 0 && detection.manifests.length > 0) {
+    detection = {
+      ...detection,
+      candidates: await candidatesFromManifests(ctx, detection.manifests, layouts, signal),
+    };
+  }
   // A root outside the requested prefix cannot happen with a listing under it; keep only exact layouts asked for.
-  return { ...detection, candidates: detection.candidates.filter((candidate) => candidate.root.startsWith(prefix)) };
+  return {
+    ...detection,
+    candidates: detection.candidates.filter((candidate) => candidate.root.startsWith(prefix)),
+  };
 }

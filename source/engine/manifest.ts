@@ -28,6 +28,8 @@ export const manifestSchema = z.object({
   updatedAt: z.string(),
   runId: z.string().optional(),
   layout: z.string(),
+  /** The `--prefix` the layout starts at: with `layout`, what a later run needs to find this series again. */
+  prefix: z.string(),
   series: z.string(),
   period: z.object({ by: z.enum(['hour', 'day', 'month']), start: z.string(), end: z.string() }),
   encoding: z.enum(['gzip', 'plain']).nullable(),
@@ -62,7 +64,8 @@ export function parseManifest(text: string): ManifestParse {
     return { ok: false, reason: 'it is not JSON' };
   }
   const result = manifestSchema.safeParse(json);
-  if (!result.success) return { ok: false, reason: z.prettifyError(result.error).split('\n').slice(0, 2).join(' ') };
+  if (!result.success)
+    return { ok: false, reason: z.prettifyError(result.error).split('\n').slice(0, 2).join(' ') };
   return { ok: true, manifest: result.data };
 }
 

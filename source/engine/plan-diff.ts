@@ -50,11 +50,14 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     };
   }
   if (!state.manifest.ok) {
-    return failed(`The manifest ${manifestKey} cannot be read (${state.manifest.reason}); nothing was changed.`);
+    return failed(
+      `The manifest ${manifestKey} cannot be read (${state.manifest.reason}); nothing was changed.`,
+    );
   }
   const manifest = state.manifest.manifest;
   const output = manifest.output;
-  if (manifest.state === 'complete' && !output) return failed(`The manifest ${manifestKey} is complete but names no output.`, manifest);
+  if (manifest.state === 'complete' && !output)
+    return failed(`The manifest ${manifestKey} is complete but names no output.`, manifest);
   if (output) {
     if (!head) {
       return failed(
@@ -66,7 +69,10 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     // A pending run may already have replaced the output with a longer one that starts with the
     // verified bytes; the collapse checks that prefix against the manifest's SHA-256 as it streams.
     if (manifest.state === 'complete' ? !unchanged : head.size < output.size) {
-      return failed(`${outputKey} changed since its manifest was written (size or ETag differ); nothing was changed.`, manifest);
+      return failed(
+        `${outputKey} changed since its manifest was written (size or ETag differ); nothing was changed.`,
+        manifest,
+      );
     }
   }
   const committed = output ? manifest : null;
@@ -77,7 +83,11 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     const previous = output ? collapsed.get(member.key) : undefined;
     if (!previous) incoming.push(member);
     else if (previous.etag === member.etag && previous.size === member.size) alreadyCollapsed.push(member);
-    else return failed(`${member.key} changed since it was collapsed into ${outputKey}; nothing was changed.`, manifest);
+    else
+      return failed(
+        `${member.key} changed since it was collapsed into ${outputKey}; nothing was changed.`,
+        manifest,
+      );
   }
   let status: PeriodPlan['status'];
   if (incoming.length > 0 || manifest.state === 'pending') status = 'planned';

@@ -17,7 +17,12 @@ export interface PlanRequest {
   readonly outPrefix?: string | undefined;
 }
 
-export async function discoverSeries(ctx: EngineContext, layout: Layout, root: string, signal?: AbortSignal): Promise<Series[]> {
+export async function discoverSeries(
+  ctx: EngineContext,
+  layout: Layout,
+  root: string,
+  signal?: AbortSignal,
+): Promise<Series[]> {
   return layout.discoverSeries(root, (prefix) => listChildren(ctx.s3, ctx.bucket, prefix, signal));
 }
 
@@ -43,7 +48,9 @@ export async function listPeriodMembers(
       });
     }
   }
-  return members;
+  // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
+  // the server (the layouts only accept ASCII keys, where string order is S3's byte order).
+  return members.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export function outputKeyFor(layout: Layout, series: Series, period: Period, outPrefix = ''): string {

@@ -25,7 +25,10 @@ export async function executePlan(
         label: period.label,
         series: period.series.label,
         keys: period.incoming.length + period.alreadyCollapsed.length,
-        bytes: [...period.incoming, ...period.alreadyCollapsed].reduce((total, member) => total + member.size, 0),
+        bytes: [...period.incoming, ...period.alreadyCollapsed].reduce(
+          (total, member) => total + member.size,
+          0,
+        ),
         outputKey: period.outputKey,
         keysDeleted: 0,
         deleteFailed: [],
@@ -40,13 +43,18 @@ export async function executePlan(
           : `${periodErrorText(error)}${/originals kept|nothing was changed/i.test(periodErrorText(error)) ? '' : ' Originals kept.'}`;
         result = { ...base, status: 'failed', error: text };
       }
-      if (result.status === 'failed') emit({ type: 'period-failed', periodId: period.id, error: result.error ?? 'failed' });
+      if (result.status === 'failed')
+        emit({ type: 'period-failed', periodId: period.id, error: result.error ?? 'failed' });
       emit({ type: 'period-done', result });
       return result;
     },
     { concurrency: options.periodConcurrency },
   );
-  const result: RunResult = { periods, interrupted: signal?.aborted === true, elapsedMs: Date.now() - started };
+  const result: RunResult = {
+    periods,
+    interrupted: signal?.aborted === true,
+    elapsedMs: Date.now() - started,
+  };
   emit({ type: 'done', result });
   return result;
 }
@@ -54,6 +62,8 @@ export async function executePlan(
 /** 0 done, 1 some period failed or a key could not be deleted (nothing lost), 130 interrupted. */
 export function exitCodeOf(result: RunResult): number {
   if (result.interrupted) return 130;
-  const troubled = result.periods.some((period) => period.status === 'failed' || period.deleteFailed.length > 0);
+  const troubled = result.periods.some(
+    (period) => period.status === 'failed' || period.deleteFailed.length > 0,
+  );
   return troubled ? 1 : 0;
 }

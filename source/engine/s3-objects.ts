@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -19,7 +20,9 @@ export async function* listPages(
   let token: string | undefined;
   do {
     const page = await s3
-      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), { abortSignal: signal })
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), {
+        abortSignal: signal,
+      })
       .catch((error: unknown) => {
         throw explainS3Error(error, { operation: 'ListObjectsV2', bucket, key: prefix });
       });
@@ -29,14 +32,27 @@ export async function* listPages(
 }
 
 /** The immediate child prefixes (`…/`) of a prefix. */
-export async function listChildren(s3: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<string[]> {
+export async function listChildren(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const children: string[] = [];
   let token: string | undefined;
   do {
     const page = await s3
-      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }), {
-        abortSignal: signal,
-      })
+      .send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+        {
+          abortSignal: signal,
+        },
+      )
       .catch((error: unknown) => {
         throw explainS3Error(error, { operation: 'ListObjectsV2', bucket, key: prefix });
       });
@@ -53,7 +69,12 @@ export interface HeadWithMetadata extends ObjectHead {
   readonly metadata: Record<string, string>;
 }
 
-export async function headObject(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<HeadWithMetadata | null> {
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<HeadWithMetadata | null> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     return { etag: head.ETag ?? '', size: head.ContentLength ?? 0, metadata: head.Metadata ?? {} };
@@ -63,7 +84,12 @@ export async function headObject(s3: S3Client, bucket: string, key: string, sign
   }
 }
 
-export async function getText(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<string | null> {
+export async function getText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     return (await object.Body?.transformToString('utf-8')) ?? '';
@@ -93,4 +119,10 @@ export async function putText(
     .catch((error: unknown) => {
       throw explainS3Error(error, { operation: 'PutObject', bucket, key });
     });
+}
+
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+    throw explainS3Error(error, { operation: 'DeleteObject', bucket, key });
+  });
 }

@@ -26,7 +26,9 @@ export async function separatorAfter(data: Buffer, encoding: Encoding, key: stri
   try {
     text = await gunzipAsync(data);
   } catch (error) {
-    throw new Error(`${key} is not valid gzip (${(error as Error).message}); nothing was changed for its period.`);
+    throw new Error(
+      `${key} is not valid gzip (${(error as Error).message}); nothing was changed for its period.`,
+    );
   }
   return text.length === 0 || text[text.length - 1] === NEWLINE ? Buffer.alloc(0) : GZIP_NEWLINE;
 }

@@ -83,9 +83,19 @@ export type EngineEvent =
   | { readonly type: 'bytes-downloaded'; readonly periodId: string; readonly bytes: number }
   | { readonly type: 'bytes-concatenated'; readonly periodId: string; readonly bytes: number }
   | { readonly type: 'bytes-uploaded'; readonly periodId: string; readonly loaded: number }
-  | { readonly type: 'period-verified'; readonly periodId: string; readonly size: number; readonly sha256: string }
+  | {
+      readonly type: 'period-verified';
+      readonly periodId: string;
+      readonly size: number;
+      readonly sha256: string;
+    }
   | { readonly type: 'deleting'; readonly periodId: string; readonly keys: number }
-  | { readonly type: 'keys-deleted'; readonly periodId: string; readonly deleted: number; readonly failed: readonly DeleteFailure[] }
+  | {
+      readonly type: 'keys-deleted';
+      readonly periodId: string;
+      readonly deleted: number;
+      readonly failed: readonly DeleteFailure[];
+    }
   | { readonly type: 'period-failed'; readonly periodId: string; readonly error: string }
   | { readonly type: 'period-done'; readonly result: PeriodResult }
   | { readonly type: 'done'; readonly result: RunResult };

@@ -15,7 +15,12 @@ export async function listBuckets(connection: ConnectionOptions): Promise<Bucket
     const buckets: BucketEntry[] = [];
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListBucketsCommand({ ContinuationToken: token, MaxBuckets: token === undefined ? undefined : 1000 }));
+      const page = await s3.send(
+        new ListBucketsCommand({
+          ContinuationToken: token,
+          MaxBuckets: token === undefined ? undefined : 1000,
+        }),
+      );
       for (const bucket of page.Buckets ?? []) {
         if (bucket.Name) buckets.push({ name: bucket.Name, region: bucket.BucketRegion });
       }
@@ -23,7 +28,11 @@ export async function listBuckets(connection: ConnectionOptions): Promise<Bucket
     } while (token);
     return buckets.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw explainS3Error(error, { operation: 'ListBuckets', profile: connection.profile, endpoint: connection.endpoint });
+    throw explainS3Error(error, {
+      operation: 'ListBuckets',
+      profile: connection.profile,
+      endpoint: connection.endpoint,
+    });
   } finally {
     s3.destroy();
   }
@@ -32,5 +41,7 @@ export async function listBuckets(connection: ConnectionOptions): Promise<Bucket
 /** Case-insensitive substring filter, for the bucket step's type-to-filter. */
 export function filterBuckets(buckets: readonly BucketEntry[], query: string): BucketEntry[] {
   const needle = query.trim().toLowerCase();
-  return needle === '' ? [...buckets] : buckets.filter((bucket) => bucket.name.toLowerCase().includes(needle));
+  return needle === ''
+    ? [...buckets]
+    : buckets.filter((bucket) => bucket.name.toLowerCase().includes(needle));
 }

@@ -11,7 +11,11 @@ export interface Connected {
 }
 
 /** Checks the profile, then the bucket, and returns what the engine needs to run against it. */
-export async function connect(connection: ConnectionOptions, bucket: string | undefined, now: () => Date = () => new Date()): Promise<Connected> {
+export async function connect(
+  connection: ConnectionOptions,
+  bucket: string | undefined,
+  now: () => Date = () => new Date(),
+): Promise<Connected> {
   if (!bucket) {
     throw new UserError('No bucket given.', 'Pass --bucket NAME (on a terminal, the app lets you pick one).');
   }

@@ -13,7 +13,10 @@ export type Identity =
  */
 export async function whoAmI(connection: ConnectionOptions): Promise<Identity> {
   if (connection.endpoint ?? endpointFromEnv()) {
-    return { known: false, reason: 'unknown: S3-compatible endpoints have no STS; the bucket listing tests the credentials' };
+    return {
+      known: false,
+      reason: 'unknown: S3-compatible endpoints have no STS; the bucket listing tests the credentials',
+    };
   }
   const sts = new STSClient({
     region: connection.region ?? process.env.AWS_REGION ?? 'us-east-1',
@@ -21,7 +24,9 @@ export async function whoAmI(connection: ConnectionOptions): Promise<Identity> {
     maxAttempts: 2,
   });
   try {
-    const answer = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(10_000) });
+    const answer = await sts.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(10_000),
+    });
     return { known: true, account: answer.Account ?? '', arn: answer.Arn ?? '' };
   } catch (error) {
     const explained = explainS3Error(error, { operation: 'GetCallerIdentity', profile: connection.profile });

@@ -17,7 +17,9 @@ export interface PlanTotals {
 const keysOf = (period: PeriodPlan) => [...period.incoming, ...period.alreadyCollapsed];
 
 export function planTotals(plan: Plan): PlanTotals {
-  const active = plan.periods.filter((period) => period.status === 'planned' || period.status === 'already-collapsed');
+  const active = plan.periods.filter(
+    (period) => period.status === 'planned' || period.status === 'already-collapsed',
+  );
   const collapsing = plan.periods.filter((period) => period.status === 'planned');
   const keys = active.flatMap(keysOf);
   const outputs = plan.periods.filter((period) => period.status === 'planned' || period.committed).length;
@@ -30,10 +32,16 @@ export function planTotals(plan: Plan): PlanTotals {
     outputs,
     failed: plan.periods.filter((period) => period.status === 'failed').length,
     requests: {
-      get: collapsing.reduce((total, period) => total + period.incoming.length + (period.committed ? 1 : 0), 0),
+      get: collapsing.reduce(
+        (total, period) => total + period.incoming.length + (period.committed ? 1 : 0),
+        0,
+      ),
       // output (one request per 8 MiB part, at least one) + pending and complete manifests
       put: collapsing.reduce(
-        (total, period) => total + Math.max(1, Math.ceil(keysOf(period).reduce((sum, m) => sum + m.size, 0) / (8 * 1024 * 1024))) + 2,
+        (total, period) =>
+          total +
+          Math.max(1, Math.ceil(keysOf(period).reduce((sum, m) => sum + m.size, 0) / (8 * 1024 * 1024))) +
+          2,
         0,
       ),
       deleteBatches: active.reduce((total, period) => total + Math.ceil(keysOf(period).length / 1000), 0),

@@ -49,7 +49,11 @@ export function initialProgress(plan: Plan, startedAt: number): RunProgress {
   };
 }
 
-function update(state: RunProgress, id: string, change: (period: PeriodProgress) => PeriodProgress): RunProgress {
+function update(
+  state: RunProgress,
+  id: string,
+  change: (period: PeriodProgress) => PeriodProgress,
+): RunProgress {
   return { ...state, periods: state.periods.map((period) => (period.id === id ? change(period) : period)) };
 }
 
@@ -57,20 +61,44 @@ function update(state: RunProgress, id: string, change: (period: PeriodProgress)
 export function reduceProgress(state: RunProgress, event: EngineEvent): RunProgress {
   switch (event.type) {
     case 'period-start':
-      return update(state, event.periodId, (period) => ({ ...period, phase: 'running', total: event.downloadTotal }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        phase: 'running',
+        total: event.downloadTotal,
+      }));
     case 'bytes-downloaded':
-      return update(state, event.periodId, (period) => ({ ...period, downloaded: period.downloaded + event.bytes }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        downloaded: period.downloaded + event.bytes,
+      }));
     case 'bytes-concatenated':
-      return update(state, event.periodId, (period) => ({ ...period, concatenated: period.concatenated + event.bytes }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        concatenated: period.concatenated + event.bytes,
+      }));
     case 'bytes-uploaded':
-      return update(state, event.periodId, (period) => ({ ...period, uploaded: Math.max(period.uploaded, event.loaded) }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        uploaded: Math.max(period.uploaded, event.loaded),
+      }));
     case 'period-verified':
       // Separators make the output a little larger than its inputs: the bars end at the real size.
-      return update(state, event.periodId, (period) => ({ ...period, phase: 'verified', total: event.size, downloaded: period.total, concatenated: event.size, uploaded: event.size }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        phase: 'verified',
+        total: event.size,
+        downloaded: period.total,
+        concatenated: event.size,
+        uploaded: event.size,
+      }));
     case 'deleting':
       return update(state, event.periodId, (period) => ({ ...period, phase: 'deleting' }));
     case 'keys-deleted':
-      return update(state, event.periodId, (period) => ({ ...period, keysDeleted: event.deleted, deleteFailed: event.failed }));
+      return update(state, event.periodId, (period) => ({
+        ...period,
+        keysDeleted: event.deleted,
+        deleteFailed: event.failed,
+      }));
     case 'period-failed':
       return update(state, event.periodId, (period) => ({ ...period, phase: 'failed', error: event.error }));
     case 'period-done':
@@ -107,7 +135,10 @@ export interface OverallProgress {
 export function overall(state: RunProgress, now: number): OverallProgress {
   const finished = state.periods.filter((period) => period.phase === 'done' || period.phase === 'failed');
   const bytes = state.periods.reduce((total, period) => total + period.total, 0);
-  const bytesDone = state.periods.reduce((total, period) => total + Math.min(period.uploaded, period.total), 0);
+  const bytesDone = state.periods.reduce(
+    (total, period) => total + Math.min(period.uploaded, period.total),
+    0,
+  );
   const seconds = Math.max(0.001, (now - state.startedAt) / 1000);
   const rate = bytesDone / seconds;
   return {

@@ -65,7 +65,8 @@ export const cloudTrail: Layout = {
 
   outputKey(series: Series, period: Period): string {
     const { yyyy, mm, dd, hh } = utcParts(period.start);
-    if (period.by === 'month') return `${series.base}${yyyy}/${mm}/${filePrefix(series)}${yyyy}${mm}_collapsed.json.gz`;
+    if (period.by === 'month')
+      return `${series.base}${yyyy}/${mm}/${filePrefix(series)}${yyyy}${mm}_collapsed.json.gz`;
     const folder = `${series.base}${yyyy}/${mm}/${dd}/${filePrefix(series)}${yyyy}${mm}${dd}`;
     return period.by === 'day' ? `${folder}_collapsed.json.gz` : `${folder}T${hh}_collapsed.json.gz`;
   },
@@ -79,7 +80,11 @@ export const cloudTrail: Layout = {
         accounts.push({ org: undefined, account: name, prefix: `${awsLogs}${name}/` });
       } else if (ORG.test(name)) {
         const orgPrefix = `${awsLogs}${name}/`;
-        for (const account of childNames(await listChildren(orgPrefix), orgPrefix, new RegExp(`^${ACCOUNT}$`))) {
+        for (const account of childNames(
+          await listChildren(orgPrefix),
+          orgPrefix,
+          new RegExp(`^${ACCOUNT}$`),
+        )) {
           accounts.push({ org: name, account, prefix: `${orgPrefix}${account}/` });
         }
       }

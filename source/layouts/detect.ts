@@ -20,16 +20,31 @@ export interface Detection {
   /** Sampled keys no layout claims: never read, never deleted. */
   readonly other: number;
   readonly otherSamples: readonly string[];
+  /** Manifests of earlier runs seen in the sample: they name the layout once the originals are gone. */
+  readonly manifests: readonly string[];
 }
+
+const MANIFEST_KEY = /(?:^|\/)_[^/]*_collapsed[^/]*\.manifest\.json$/;
 
 /** Counts sampled keys per (layout, root), most matches first. */
 export function scoreSample(keys: readonly string[], layouts: readonly Layout[]): Detection {
-  const found = new Map<string, { layout: Layout; root: string; matched: number; bases: Set<string>; sample: DetectionCandidate['sample'] }>();
+  const found = new Map<
+    string,
+    {
+      layout: Layout;
+      root: string;
+      matched: number;
+      bases: Set<string>;
+      sample: DetectionCandidate['sample'];
+    }
+  >();
   const otherSamples: string[] = [];
+  const manifests: string[] = [];
   let other = 0;
   for (const key of new Set(keys)) {
     const hit = parseLogKey(key, layouts);
     if (!hit) {
+      if (MANIFEST_KEY.test(key)) manifests.push(key);
       other += 1;
       if (otherSamples.length < 5) otherSamples.push(key);
       continue;
@@ -56,7 +71,7 @@ export function scoreSample(keys: readonly string[], layouts: readonly Layout[])
       sample: entry.sample,
     }))
     .sort((a, b) => b.matched - a.matched || a.root.localeCompare(b.root));
-  return { sampled: new Set(keys).size, candidates, other, otherSamples };
+  return { sampled: new Set(keys).size, candidates, other, otherSamples, manifests };
 }
 
 const layoutFlag = (candidate: DetectionCandidate): string =>

@@ -6,7 +6,14 @@ export const ACCOUNT = String.raw`\d{12}`;
 /** S3 access logs end in a 16-character unique string (upper-case hex in practice). */
 export const UNIQUE16 = String.raw`[0-9A-Za-z]{16}`;
 
-export function utcDate(yyyy: string, mm: string, dd: string, hh = '00', mi = '00', ss = '00'): Date | undefined {
+export function utcDate(
+  yyyy: string,
+  mm: string,
+  dd: string,
+  hh = '00',
+  mi = '00',
+  ss = '00',
+): Date | undefined {
   const date = new Date(`${yyyy}-${mm}-${dd}T${hh}:${mi}:${ss}Z`);
   if (Number.isNaN(date.getTime())) return undefined;
   // Reject rolled-over dates such as 2024-02-30.
@@ -16,7 +23,9 @@ export function utcDate(yyyy: string, mm: string, dd: string, hh = '00', mi = '0
 
 /** Fields from named groups in order; the caller asserts they concatenate back to the key. */
 export function fieldsOf(parts: ReadonlyArray<readonly [KeyField['name'], string | undefined]>): KeyField[] {
-  return parts.filter(([, text]) => text !== undefined && text !== '').map(([name, text]) => ({ name, text: text! }));
+  return parts
+    .filter(([, text]) => text !== undefined && text !== '')
+    .map(([name, text]) => ({ name, text: text! }));
 }
 
 /** Immediate children that look like `<value>/` and match a pattern, without the parent prefix. */

@@ -77,7 +77,11 @@ export const s3AccessPartitioned: Layout = {
       const regions = childNames(await listChildren(accountPrefix), accountPrefix, new RegExp(`^${REGION}$`));
       for (const region of regions) {
         const regionPrefix = `${accountPrefix}${region}/`;
-        for (const bucket of childNames(await listChildren(regionPrefix), regionPrefix, /^[a-z0-9.-]{3,63}$/)) {
+        for (const bucket of childNames(
+          await listChildren(regionPrefix),
+          regionPrefix,
+          /^[a-z0-9.-]{3,63}$/,
+        )) {
           series.push(seriesOf(root, account, region, bucket));
         }
       }

@@ -3,7 +3,9 @@ import { fieldsOf, UNIQUE16, utcDate } from './key-pattern.js';
 import type { Layout, ParsedKey, Series } from './types.js';
 
 // `<root>YYYY-MM-DD-HH-MM-SS-<unique>`. The root is whatever target prefix the bucket owner chose.
-const KEY = new RegExp(String.raw`^(?<root>[^]*?)(?<date>\d{4}-\d{2}-\d{2})-(?<time>\d{2}-\d{2}-\d{2})-(?<unique>${UNIQUE16})$`);
+const KEY = new RegExp(
+  String.raw`^(?<root>[^]*?)(?<date>\d{4}-\d{2}-\d{2})-(?<time>\d{2}-\d{2}-\d{2})-(?<unique>${UNIQUE16})$`,
+);
 // A root ending in `<account>/<region>/<bucket>/YYYY/MM/DD/` is the date-partitioned layout, not this one.
 const PARTITIONED_TAIL = /\d{12}\/[a-z]{2}(?:-[a-z]+)+-\d\/[^/]+\/\d{4}\/\d{2}\/\d{2}\/$/;
 

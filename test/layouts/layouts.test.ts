@@ -14,7 +14,12 @@ describe('parseLogKey', () => {
   const valid = [
     ['logs/2024-05-01-13-05-31-6C0B8E3D1F2A4B7C', 's3-access-simple', 'logs/', '2024-05-01T13:05:31.000Z'],
     ['2024-05-01-00-00-04-ABCDEF0123456789', 's3-access-simple', '', '2024-05-01T00:00:04.000Z'],
-    ['access-2024-05-01-23-59-59-ABCDEF0123456789', 's3-access-simple', 'access-', '2024-05-01T23:59:59.000Z'],
+    [
+      'access-2024-05-01-23-59-59-ABCDEF0123456789',
+      's3-access-simple',
+      'access-',
+      '2024-05-01T23:59:59.000Z',
+    ],
     [
       'logs/123456789012/us-east-1/my-site/2024/05/01/2024-05-01-13-05-31-6C0B8E3D1F2A4B7C',
       's3-access-partitioned',
@@ -121,9 +126,14 @@ describe('listing prefixes and output keys', () => {
 describe('series discovery', () => {
   const tree: Record<string, string[]> = {
     'AWSLogs/': ['AWSLogs/111122223333/', 'AWSLogs/o-a1b2c3d4e5/', 'AWSLogs/not-an-account/'],
-    'AWSLogs/111122223333/CloudTrail/': ['AWSLogs/111122223333/CloudTrail/eu-west-1/', 'AWSLogs/111122223333/CloudTrail/us-east-1/'],
+    'AWSLogs/111122223333/CloudTrail/': [
+      'AWSLogs/111122223333/CloudTrail/eu-west-1/',
+      'AWSLogs/111122223333/CloudTrail/us-east-1/',
+    ],
     'AWSLogs/o-a1b2c3d4e5/': ['AWSLogs/o-a1b2c3d4e5/444455556666/'],
-    'AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/': ['AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/eu-west-1/'],
+    'AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/': [
+      'AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/eu-west-1/',
+    ],
   };
   const listChildren: ListChildren = async (prefix) => tree[prefix] ?? [];
 

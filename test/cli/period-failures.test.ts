@@ -1,0 +1,194 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { accessLogObjects } from '../../source/demo/log-generator.js';
+import { startDenyProxy, type ProxiedRequest, type Verdict } from '../support/deny-proxy.js';
+import { endpoint, listKeys, newBucket, putObjects, snapshot, testClient } from '../support/s3.js';
+import { runCli } from '../support/run-cli.js';
+
+const s3 = testClient();
+afterAll(() => s3.destroy());
+
+const DAY1 = new Date('2024-05-01T00:00:00Z');
+const originals = accessLogObjects({
+  prefix: 'logs/',
+  days: [DAY1],
+  objectsPerDay: 5,
+  sourceBucket: 'site',
+  seed: 3,
+});
+
+async function seeded(label: string, extra: ReadonlyArray<{ key: string; body: Buffer | string }> = []) {
+  const bucket = await newBucket(s3, label);
+  await putObjects(s3, bucket, [...originals, ...extra]);
+  return { bucket, before: await snapshot(s3, bucket) };
+}
+
+async function runThroughPolicy(bucket: string, rule: (request: ProxiedRequest) => Verdict) {
+  const proxy = await startDenyProxy(endpoint(), rule);
+  try {
+    return await runCli([
+      '--endpoint',
+      proxy.endpoint,
+      '--bucket',
+      bucket,
+      '--from',
+      '2024-05-01',
+      '--yes',
+      '--json',
+    ]);
+  } finally {
+    await proxy.close();
+  }
+}
+
+describe('access denied', () => {
+  it('on listing: one clear line, exit 2', async () => {
+    const { bucket, before } = await seeded('deny-list');
+    const run = await runThroughPolicy(bucket, (request) =>
+      request.operation === 'ListObjectsV2' ? 'deny' : 'pass',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /Access denied: ListObjectsV2 on s3:\/\/deny-list-[a-z0-9]+\/.*\n\s+Grant s3:ListBucket/,
+    );
+    expect(JSON.parse(run.stdout).error.message).toMatch(/Access denied: ListObjectsV2/);
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+
+  it.each([
+    [
+      'GetObject',
+      (request: ProxiedRequest): Verdict =>
+        request.operation === 'GetObject' && !request.key.endsWith('.json') ? 'deny' : 'pass',
+    ],
+    [
+      'PutObject',
+      (request: ProxiedRequest): Verdict =>
+        request.operation === 'PutObject' || request.operation === 'CreateMultipartUpload' ? 'deny' : 'pass',
+    ],
+  ])('on %s: the period fails, exit 1, the bucket unchanged', async (operation, rule) => {
+    const { bucket, before } = await seeded(`deny-${operation.toLowerCase()}`);
+    const run = await runThroughPolicy(bucket, rule);
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout);
+    expect(document.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
+    expect(document.periods[0].error).toContain(`Access denied: ${operation} on s3://${bucket}/logs/`);
+    expect(run.stderr).toMatch(new RegExp(`✖ 2024-05-01 +Access denied: ${operation}`));
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+
+  it('on delete: every key that stayed is reported, exit 1, and each is inside the verified output', async () => {
+    const { bucket } = await seeded('deny-delete');
+    const run = await runThroughPolicy(bucket, (request) =>
+      request.operation === 'DeleteObjects' ? 'delete-errors' : 'pass',
+    );
+    expect(run.code).toBe(1);
+    const period = JSON.parse(run.stdout).periods[0];
+    expect(period).toMatchObject({ status: 'collapsed', keysDeleted: 0 });
+    expect(period.deleteFailed.map((failure: { key: string }) => failure.key)).toEqual(
+      originals.map((o) => o.key).sort(),
+    );
+    expect(run.stderr).toMatch(/could not delete 5 keys of 2024-05-01 \(AccessDenied/);
+    const left = await listKeys(s3, bucket);
+    for (const object of originals) expect(left).toContain(object.key);
+    expect(left).toContain('logs/2024-05-01_collapsed');
+  });
+});
+
+describe('periods that cannot be collapsed change nothing', () => {
+  it('gzip and plain mixed in a period', async () => {
+    const gz = { key: 'logs/2024-05-01-12-00-00-0123456789ABCDEF', body: gzipSync('compressed record\n') };
+    const { bucket, before } = await seeded('mixed-gz', [gz]);
+    const run = await runCli([
+      '--endpoint',
+      endpoint(),
+      '--bucket',
+      bucket,
+      '--from',
+      '2024-05-01',
+      '--yes',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
+      /mixes gzip and plain inputs: logs\/2024-05-01-12-00-00-0123456789ABCDEF is gzip, the others like logs\/.* are plain/,
+    );
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+
+  it('an output that exists without a manifest', async () => {
+    const { bucket, before } = await seeded('no-manifest', [
+      { key: 'logs/2024-05-01_collapsed', body: 'someone else wrote this\n' },
+    ]);
+    const run = await runCli([
+      '--endpoint',
+      endpoint(),
+      '--bucket',
+      bucket,
+      '--from',
+      '2024-05-01',
+      '--yes',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
+      /logs\/2024-05-01_collapsed already exists but has no manifest/,
+    );
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+
+  it('an output whose manifest cannot be read', async () => {
+    const { bucket, before } = await seeded('bad-manifest', [
+      { key: 'logs/2024-05-01_collapsed', body: 'bytes\n' },
+      { key: 'logs/_2024-05-01_collapsed.manifest.json', body: '{"format":"something-else"}' },
+    ]);
+    const run = await runCli([
+      '--endpoint',
+      endpoint(),
+      '--bucket',
+      bucket,
+      '--from',
+      '2024-05-01',
+      '--yes',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
+      /The manifest logs\/_2024-05-01_collapsed.manifest.json cannot be read/,
+    );
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+});
+
+describe('a script run', () => {
+  it('collapses, prints one JSON document on stdout and progress on stderr, and is safe to repeat', async () => {
+    const { bucket } = await seeded('script');
+    const flags = ['--endpoint', endpoint(), '--bucket', bucket, '--from', '2024-05-01', '--yes', '--json'];
+    const first = await runCli(flags);
+    expect(first.code).toBe(0);
+    const document = JSON.parse(first.stdout);
+    expect(document.periods).toEqual([
+      expect.objectContaining({
+        period: '2024-05-01',
+        status: 'collapsed',
+        keys: 5,
+        keysDeleted: 5,
+        deleteFailed: [],
+        error: null,
+      }),
+    ]);
+    expect(document.totals).toMatchObject({ collapsed: 1, keysDeleted: 5, failed: 0 });
+    expect(first.stderr).toContain('✔ 2024-05-01  5 keys → logs/2024-05-01_collapsed  verified, 5 deleted');
+    expect((await listKeys(s3, bucket)).sort()).toEqual([
+      'logs/2024-05-01_collapsed',
+      'logs/_2024-05-01_collapsed.manifest.json',
+    ]);
+
+    const again = await runCli(flags);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).periods[0]).toMatchObject({
+      status: 'already-collapsed',
+      keysDeleted: 0,
+    });
+  });
+});
