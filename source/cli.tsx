@@ -5,6 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { setMaxListeners } from 'node:events';
 import { runBatch } from './batch/run-batch.js';
+import { runPlain } from './plain/run-plain.js';
 import type { ConnectionOptions } from './aws/s3-client.js';
 import type { Face } from './job/face.js';
 import { startDemo, DEMO_DAYS, type Demo } from './demo/demo.js';
@@ -36,13 +37,16 @@ function printError(error: unknown, json: boolean): number {
   return 1;
 }
 
-/** The demo's defaults: its first bucket and every finished day it seeded. */
-function withDemoDefaults(options: CliOptions, now: Date): CliOptions {
+/**
+ * The demo's defaults: every finished day it seeded and, without questions, its first bucket. A guided
+ * demo still asks for the bucket, so the newcomer sees every step.
+ */
+function withDemoDefaults(options: CliOptions, now: Date, interactive: boolean): CliOptions {
   const today = periodOf(now, 'day').start.getTime();
   const dated = options.from !== undefined || options.to !== undefined;
   return {
     ...options,
-    bucket: options.bucket ?? 'demo-access-logs',
+    bucket: options.bucket ?? (interactive ? undefined : 'demo-access-logs'),
     from: dated ? options.from : periodLabel(periodOf(new Date(today - DEMO_DAYS * DAY), 'day')),
     to: dated ? options.to : periodLabel(periodOf(new Date(today - DAY), 'day')),
   };
@@ -53,7 +57,9 @@ function withDemoDefaults(options: CliOptions, now: Date): CliOptions {
  * the guided app, or line-mode prompts with --plain.
  */
 function chooseFace(options: CliOptions): Face {
-  if (options.json || !process.stdin.isTTY || !process.stdout.isTTY) return runBatch;
+  if (options.json) return runBatch;
+  if (options.plain) return runPlain;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return runBatch;
   return runBatch;
 }
 
@@ -108,9 +114,9 @@ async function main(argv: readonly string[]): Promise<number> {
         `demo: ${demo.server.endpoint} holds ${formatCount(seeded)} objects in ${demo.buckets.map((bucket) => bucket.name).join(', ')}\n`,
       );
       connection = { endpoint: demo.server.endpoint, credentials: demo.credentials };
-      options = withDemoDefaults(options, new Date());
     }
     const face = chooseFace(options);
+    if (demo) options = withDemoDefaults(options, new Date(), face !== runBatch);
     return await face({
       options,
       connection,

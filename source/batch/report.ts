@@ -129,7 +129,8 @@ export function formatPlan(plan: Plan): string[] {
 export function formatResult(document: RunDocument): string[] {
   const lines = [
     `done in ${formatDuration(document.elapsedMs ?? 0)}: ${document.totals.collapsed} collapsed, ${document.totals.alreadyCollapsed} already collapsed, ${document.totals.failed} failed`,
-    `objects deleted: ${formatCount(document.totals.keysDeleted)} originals (${formatBytes(document.totals.bytes)}), every output verified by size and SHA-256`,
+    `collapsed ${formatBytes(document.totals.bytes)} of ${formatCount(document.totals.keys)} keys; every output verified by size and SHA-256`,
+    `deleted ${formatCount(document.totals.keysDeleted)} originals${document.totals.deleteFailed ? `; ${formatCount(document.totals.deleteFailed)} could not be deleted (the next run deletes them)` : ''}`,
   ];
   for (const period of document.periods) {
     if (period.status === 'failed') lines.push(`failed ${period.period} ${period.series}: ${period.error}`);

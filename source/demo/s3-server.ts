@@ -37,6 +37,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const config = JSON.stringify({ directory, port: options.port ?? 0, allowMismatchedSignatures: true });
   const child = spawn(process.execPath, [...execArgv, script, config], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C in the terminal must reach the tool (which stops safely and still
+    // needs the server to abort uploads), not kill the server under it. It exits when our stdin closes.
+    detached: true,
     env: { ...process.env, NODE_OPTIONS: '' },
   });
   const port = await readPort(child);

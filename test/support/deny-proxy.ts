@@ -67,6 +67,7 @@ export interface DenyProxy {
 export async function startDenyProxy(
   target: string,
   rule: (request: ProxiedRequest) => Verdict = () => 'pass',
+  options: { latencyMs?: number } = {},
 ): Promise<DenyProxy> {
   const upstream = new URL(target);
   let currentRule = rule;
@@ -76,6 +77,8 @@ export async function startDenyProxy(
     const described = operationOf(incoming.method ?? 'GET', url);
     seen.push(described);
     const payload = await body(incoming);
+    // The benchmark uses this to stand in for the round trip to S3, which a local server does not have.
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const verdict = currentRule(described);
     if (verdict === 'deny') {
       outgoing.writeHead(403, { 'content-type': 'application/xml' });

@@ -1,0 +1,91 @@
+import { confirm, select } from '@inquirer/prompts';
+import { detectLayouts } from '../engine/detect-bucket.js';
+import type { EngineContext } from '../engine/types.js';
+import { UserError } from '../errors.js';
+import { formatCount, table } from '../format.js';
+import { chooseCandidate, type DetectionCandidate } from '../layouts/detect.js';
+import { layoutById, layoutsForChoice, type Layout } from '../layouts/index.js';
+import { periodLabel, periodOf } from '../periods.js';
+import { drawKey } from './key-drawing.js';
+import type { Asking } from './questions.js';
+
+export interface ChosenLayout {
+  readonly layout: Layout;
+  readonly root: string;
+}
+
+function teach({ say, face }: Asking, candidate: DetectionCandidate): void {
+  const layout = layoutById(candidate.layout);
+  const { parsed } = candidate.sample;
+  say('How these keys are built');
+  for (const line of drawKey(parsed.fields, face.stdout.columns || 80)) say(`  ${line}`);
+  say(layout.writtenBy);
+  const day = periodOf(parsed.time, 'day');
+  say(
+    `Everything logged on ${periodLabel(day)} has keys starting ${layout.listingPrefix(parsed.series, day)}`,
+  );
+}
+
+/**
+ * Step 3: what is in the bucket. A given layout with a prefix is taken as is; otherwise a sample is
+ * scored, one sample key is drawn apart, and several candidates become a choice.
+ */
+export async function askLayout(asking: Asking, ctx: EngineContext): Promise<ChosenLayout> {
+  const { face, prompt, say } = asking;
+  const layouts = layoutsForChoice(face.options.layout);
+  const prefix = face.options.prefix;
+  if (layouts.length === 1 && prefix !== undefined) return { layout: layouts[0]!, root: prefix };
+  const where = `s3://${ctx.bucket}/${prefix ?? ''}`;
+  say(`Sampling keys in ${where}…`);
+  const detection = await detectLayouts(ctx, prefix ?? '', layouts, face.controller.signal);
+  // No candidate: the same explanation, with sample keys, as a non-interactive run gives.
+  if (detection.candidates.length === 0) chooseCandidate(detection, where);
+  const rows = table(
+    [
+      ...detection.candidates.map((candidate) => [
+        `✔ ${candidate.title}`,
+        `under ${candidate.root || '(bucket root)'}`,
+        `${formatCount(candidate.matched)} keys`,
+      ]),
+      ['  other objects (never read, never deleted)', '', formatCount(detection.other)],
+    ],
+    [2],
+  );
+  say(`Sampled ${formatCount(detection.sampled)} keys`);
+  for (const row of rows) say(`  ${row}`);
+  say();
+
+  const [first, ...rest] = detection.candidates;
+  let candidate = first!;
+  if (rest.length === 0) {
+    teach(asking, candidate);
+    const accepted = await confirm(
+      {
+        message: `Collapse the ${candidate.title} under ${candidate.root || '(bucket root)'}?`,
+        default: true,
+      },
+      prompt,
+    );
+    if (!accepted) {
+      throw new UserError(
+        'No layout chosen: nothing was changed.',
+        'Point --prefix at the folder that holds the logs, or pick one with --layout.',
+      );
+    }
+  } else {
+    candidate = await select(
+      {
+        message: 'Which logs?',
+        choices: detection.candidates.map((one) => ({
+          value: one,
+          name: `${one.title} under ${one.root || '(bucket root)'}  (${formatCount(one.matched)} keys)`,
+          short: `${one.title} under ${one.root || '(bucket root)'}`,
+          description: one.sample.key,
+        })),
+      },
+      prompt,
+    );
+    teach(asking, candidate);
+  }
+  return { layout: layoutById(candidate.layout), root: candidate.root };
+}
