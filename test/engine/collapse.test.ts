@@ -257,3 +257,39 @@ describe('gzip inputs without a final newline', () => {
     expect(separators.filter(([first, size]: [boolean, number]) => !first && size > 0)).toHaveLength(2);
   });
 });
+
+describe('a failing period', () => {
+  it('never stops the others', async () => {
+    const bucket = await newBucket(s3, 'isolated');
+    const day1 = accessLogObjects({
+      prefix: 'logs/',
+      days: [DAY1],
+      objectsPerDay: 4,
+      sourceBucket: 'site',
+      seed: 61,
+    });
+    const day2 = accessLogObjects({
+      prefix: 'logs/',
+      days: [DAY2],
+      objectsPerDay: 4,
+      sourceBucket: 'site',
+      seed: 62,
+    });
+    const gz = { key: 'logs/2024-05-01-12-00-00-0123456789ABCDEF', body: gzipSync('compressed\n') };
+    await putObjects(s3, bucket, [...day1, gz, ...day2]);
+    const { result } = await collapseRange(contextFor(s3, bucket, NOW), {
+      layout: 's3-access-simple',
+      root: 'logs/',
+      from: '2024-05-01',
+      to: '2024-05-02',
+    });
+    expect(result.periods.map((period) => [period.label, period.status])).toEqual([
+      ['2024-05-01', 'failed'],
+      ['2024-05-02', 'collapsed'],
+    ]);
+    const left = await listKeys(s3, bucket);
+    for (const object of [...day1, gz]) expect(left).toContain(object.key);
+    expect(left).not.toContain('logs/2024-05-01_collapsed');
+    expect(left).toContain('logs/2024-05-02_collapsed');
+  });
+});
