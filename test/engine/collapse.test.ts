@@ -293,3 +293,30 @@ describe('a failing period', () => {
     expect(left).toContain('logs/2024-05-02_collapsed');
   });
 });
+
+describe('--out-prefix', () => {
+  it('puts outputs and manifests under another prefix, and a re-run finds them there', async () => {
+    const bucket = await newBucket(s3, 'outprefix');
+    const day1 = accessLogObjects({
+      prefix: 'logs/',
+      days: [DAY1],
+      objectsPerDay: 3,
+      sourceBucket: 'site',
+      seed: 71,
+    });
+    await putObjects(s3, bucket, day1);
+    const request = {
+      layout: 's3-access-simple',
+      root: 'logs/',
+      from: '2024-05-01',
+      outPrefix: 'collapsed/',
+    } as const;
+    await collapseRange(contextFor(s3, bucket, NOW), request);
+    expect((await listKeys(s3, bucket)).sort()).toEqual([
+      'collapsed/logs/2024-05-01_collapsed',
+      'collapsed/logs/_2024-05-01_collapsed.manifest.json',
+    ]);
+    const again = await collapseRange(contextFor(s3, bucket, NOW), request);
+    expect(again.result.periods[0]!.status).toBe('already-collapsed');
+  });
+});
