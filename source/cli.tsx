@@ -5,6 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { setMaxListeners } from 'node:events';
 import { runBatch } from './batch/run-batch.js';
+import { runApp } from './app/run-app.js';
 import { runPlain } from './plain/run-plain.js';
 import type { ConnectionOptions } from './aws/s3-client.js';
 import type { Face } from './job/face.js';
@@ -60,7 +61,7 @@ function chooseFace(options: CliOptions): Face {
   if (options.json) return runBatch;
   if (options.plain) return runPlain;
   if (!process.stdin.isTTY || !process.stdout.isTTY) return runBatch;
-  return runBatch;
+  return runApp;
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,28 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { colour } from './theme.js';
+
+export type KeyHint = readonly [key: string, what: string];
+
+interface FrameProps {
+  /** `1/7 profile`, `done in 1 min 22 s`… */
+  readonly step: string;
+  /** What has been chosen so far. */
+  readonly context?: readonly (string | undefined)[];
+  readonly hints: readonly KeyHint[];
+  readonly children?: ReactNode;
+}
+
+/** Every screen's frame: where you are and what is chosen, the step, and one line of key hints. */
+export function Frame({ step, context = [], hints, children }: FrameProps) {
+  const title = ['s3collapse', step, ...context.filter((part): part is string => Boolean(part))].join(' · ');
+  return (
+    <Box flexDirection="column" paddingLeft={1} width={80}>
+      <Text bold color={colour('accent')} wrap="truncate-end">
+        {title}
+      </Text>
+      {children}
+      <Text dimColor>{hints.map(([key, what]) => `${key} ${what}`).join('  ')}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,27 @@
+import { Box, Text } from 'ink';
+import type { KeyField } from '../../layouts/index.js';
+import { keyAnatomy } from '../key-anatomy.js';
+import { colour } from './theme.js';
+
+/** A sample key drawn apart into its fields: the teaching part of step 3. */
+export function KeyAnatomy({
+  fields,
+  width = 76,
+}: {
+  readonly fields: readonly KeyField[];
+  readonly width?: number;
+}) {
+  return (
+    <Box flexDirection="column">
+      {keyAnatomy(fields, width).map((block, index) => (
+        <Box key={index} flexDirection="column">
+          <Text bold>{block.key}</Text>
+          <Text color={colour('accent')}>{block.braces}</Text>
+          {block.labels.map((line, row) => (
+            <Text key={row}>{line}</Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

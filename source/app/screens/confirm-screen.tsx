@@ -1,0 +1,80 @@
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys.js';
+import type { Plan } from '../../engine/types.js';
+import { formatBytes, formatCount } from '../../format.js';
+import { planTotals } from '../../job/plan-totals.js';
+import { Frame } from '../components/frame.js';
+import { colour } from '../components/theme.js';
+import { useStore } from '../hooks/use-store.js';
+
+interface ConfirmState {
+  readonly typed: string;
+  readonly wrong: boolean;
+}
+
+type ConfirmAction =
+  { readonly type: 'type'; readonly text: string } | { readonly type: 'erase' } | { readonly type: 'wrong' };
+
+function confirmReducer(state: ConfirmState, action: ConfirmAction): ConfirmState {
+  switch (action.type) {
+    case 'type':
+      return { typed: `${state.typed}${action.text}`, wrong: false };
+    case 'erase':
+      return { typed: state.typed.slice(0, -1), wrong: false };
+    case 'wrong':
+      return { ...state, wrong: true };
+  }
+}
+
+interface ConfirmScreenProps {
+  readonly plan: Plan;
+  readonly outPrefix?: string | undefined;
+  readonly active: boolean;
+  readonly onConfirm: () => void;
+  readonly onBack: () => void;
+}
+
+/** Nothing is deleted before the bucket's name is typed here (or --yes was given). */
+export function ConfirmScreen({ plan, outPrefix, active, onConfirm, onBack }: ConfirmScreenProps) {
+  const [state, dispatch, get] = useStore(confirmReducer, { typed: '', wrong: false });
+  const totals = planTotals(plan);
+
+  useKeys((input, key) => {
+    if (key.escape) onBack();
+    else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+    else if (key.return) {
+      if (get().typed === plan.bucket) onConfirm();
+      else dispatch({ type: 'wrong' });
+    } else if (input && !key.ctrl && !key.meta && input !== '?') dispatch({ type: 'type', text: input });
+  }, active);
+
+  const where = outPrefix ? `under ${outPrefix}` : `next to them under ${plan.root || 'the bucket root'}`;
+  return (
+    <Frame
+      step="6/7 confirm"
+      context={[plan.bucket]}
+      hints={[
+        ['⏎', 'run'],
+        ['esc', 'back'],
+        ['?', 'help'],
+      ]}
+    >
+      <Text>
+        {`After each output is uploaded and verified (size and SHA-256), ${formatCount(totals.keysToDelete)} original ` +
+          `objects (${formatBytes(totals.bytes)}) are deleted from ${plan.bucket}. Outputs and manifests stay ${where}. ` +
+          'Objects written after the preview are kept.'}
+      </Text>
+      <Box marginTop={1}>
+        <Text>
+          {'Type the bucket name to go on:  '}
+          <Text bold>{state.typed}</Text>▏
+        </Text>
+      </Box>
+      {state.wrong ? (
+        <Text color={colour('failed')}>
+          ✖ That is not {plan.bucket}; nothing will be deleted until it is typed exactly.
+        </Text>
+      ) : null}
+    </Frame>
+  );
+}

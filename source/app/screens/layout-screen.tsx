@@ -1,0 +1,160 @@
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys.js';
+import { detectLayouts } from '../../engine/detect-bucket.js';
+import type { EngineContext } from '../../engine/types.js';
+import { UserError } from '../../errors.js';
+import { formatCount } from '../../format.js';
+import type { DetectionCandidate } from '../../layouts/detect.js';
+import { layoutById, layoutsForChoice } from '../../layouts/index.js';
+import { periodOf } from '../../periods.js';
+import { Busy } from '../components/busy.js';
+import { ErrorLines } from '../components/error-lines.js';
+import { Frame } from '../components/frame.js';
+import { KeyAnatomy } from '../components/key-anatomy-view.js';
+import { SelectList } from '../components/select-list.js';
+import { colour } from '../components/theme.js';
+import { useStore } from '../hooks/use-store.js';
+import { useTask } from '../hooks/use-task.js';
+import type { LayoutChoice } from '../state.js';
+
+type CursorAction = { readonly type: 'move'; readonly by: number; readonly count: number };
+const cursorReducer = (cursor: number, action: CursorAction): number =>
+  Math.max(0, Math.min(action.count - 1, cursor + action.by));
+
+/** `logs/2026-11-23-`: what every key of the sample's day starts with. */
+function dayPrefix(candidate: DetectionCandidate): string {
+  const layout = layoutById(candidate.layout);
+  return layout.listingPrefix(candidate.sample.parsed.series, periodOf(candidate.sample.parsed.time, 'day'));
+}
+
+/** The end of a long key, where the date is: `…/2026/11/22/111122223333_CloudTrail_eu-west-1_20261122T`. */
+const elideLeft = (text: string, width: number): string =>
+  text.length > width ? `…${text.slice(-(width - 1))}` : text;
+
+function Teaching({ candidate }: { readonly candidate: DetectionCandidate }) {
+  const layout = layoutById(candidate.layout);
+  const day = candidate.sample.parsed.time.toISOString().slice(0, 10);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>How these keys are built</Text>
+      <KeyAnatomy fields={candidate.sample.parsed.fields} />
+      <Text>{layout.writtenBy}</Text>
+      {`Everything logged on ${day} has keys starting ${dayPrefix(candidate)}`.length <= 78 ? (
+        <Text>{`Everything logged on ${day} has keys starting ${dayPrefix(candidate)}`}</Text>
+      ) : (
+        <>
+          <Text>{`Everything logged on ${day} has keys starting`}</Text>
+          <Text>{`  ${elideLeft(dayPrefix(candidate), 76)}`}</Text>
+        </>
+      )}
+    </Box>
+  );
+}
+
+interface LayoutScreenProps {
+  readonly ctx: EngineContext;
+  /** `--prefix`: where to sample; the bucket root when not given. */
+  readonly prefix: string | undefined;
+  /** `--layout`: which layouts to look for. */
+  readonly layoutChoice: string;
+  readonly active: boolean;
+  readonly onChoose: (choice: LayoutChoice) => void;
+  readonly onBack: () => void;
+  readonly onQuit: () => void;
+}
+
+export function LayoutScreen({
+  ctx,
+  prefix,
+  layoutChoice,
+  active,
+  onChoose,
+  onBack,
+  onQuit,
+}: LayoutScreenProps) {
+  const task = useTask(
+    (signal) => detectLayouts(ctx, prefix ?? '', layoutsForChoice(layoutChoice), signal),
+    [ctx, prefix, layoutChoice],
+  );
+  const [cursor, dispatch, get] = useStore(cursorReducer, 0);
+  const detection = task.status === 'done' ? task.value : undefined;
+  const candidates = detection?.candidates ?? [];
+
+  useKeys((input, key) => {
+    if (key.escape) onBack();
+    else if (input === 'q') onQuit();
+    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: candidates.length });
+    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: candidates.length });
+    else if (key.return) {
+      const chosen = candidates[get()];
+      if (chosen) onChoose({ layout: chosen.layout, root: chosen.root });
+    }
+  }, active);
+
+  const where = `${prefix ?? ''}`;
+  const chosen = candidates[cursor];
+  const several = candidates.length > 1;
+  return (
+    <Frame
+      step="3/7 layout"
+      context={[ctx.bucket]}
+      hints={
+        several
+          ? [
+              ['↑↓', 'choose a layout'],
+              ['⏎', 'go on'],
+              ['esc', 'back'],
+              ['?', 'help'],
+            ]
+          : [
+              ['⏎', 'go on'],
+              ['esc', 'back'],
+              ['?', 'help'],
+            ]
+      }
+    >
+      {task.status === 'running' ? (
+        <Busy label={`sampling keys under ${where || 'the bucket root'}…`} />
+      ) : null}
+      {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
+      {detection ? (
+        <>
+          <Text>
+            Sampled {formatCount(detection.sampled)} keys under {where || 'the bucket root'}
+            {several ? `: ${candidates.length} layouts, pick one` : ''}
+          </Text>
+          <SelectList
+            items={candidates}
+            cursor={cursor}
+            limit={4}
+            itemKey={(candidate) => `${candidate.layout}|${candidate.root}`}
+            render={(candidate) => (
+              <Text>
+                <Text color={colour('done')}>✔ </Text>
+                {`${candidate.title} in ${candidate.root || '(root)'}`.padEnd(56)}{' '}
+                {formatCount(candidate.matched).padStart(7)} keys
+              </Text>
+            )}
+          />
+          <Text dimColor>
+            {'  '}
+            {'other objects (never read, never deleted)'.padEnd(58)}{' '}
+            {formatCount(detection.other).padStart(7)}
+          </Text>
+          {chosen ? (
+            <Teaching candidate={chosen} />
+          ) : (
+            <ErrorLines
+              error={
+                new UserError(
+                  `No known log layout here${detection.otherSamples.length ? ` (e.g. ${detection.otherSamples[0]})` : ': no objects'}.`,
+                  'Esc goes back to pick another bucket; supported: S3 server access logs and CloudTrail.',
+                )
+              }
+            />
+          )}
+        </>
+      ) : null}
+    </Frame>
+  );
+}

@@ -1,0 +1,209 @@
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys.js';
+import { useEffect } from 'react';
+import { planRun } from '../../engine/plan.js';
+import type { EngineContext, Plan } from '../../engine/types.js';
+import { UserError } from '../../errors.js';
+import { formatBytes, formatCount } from '../../format.js';
+import { planIsEmpty, planTotals } from '../../job/plan-totals.js';
+import { layoutById, type LayoutId } from '../../layouts/index.js';
+import { periodLabel, type Granularity, type Period } from '../../periods.js';
+import { Busy } from '../components/busy.js';
+import { ErrorLines } from '../components/error-lines.js';
+import { CommandLines } from '../components/command-lines.js';
+import { Frame, type KeyHint } from '../components/frame.js';
+import { colour } from '../components/theme.js';
+import { useStore } from '../hooks/use-store.js';
+import { useTask } from '../hooks/use-task.js';
+import {
+  formatDollars,
+  previewRows,
+  requestCost,
+  roughCount,
+  sparkline,
+  type PreviewRow,
+} from '../preview-model.js';
+
+const VISIBLE_ROWS = 9;
+
+interface PreviewState {
+  readonly top: number;
+  /** `d` pressed (or --dry-run): the flow ends here with the command that repeats it. */
+  readonly stopped: boolean;
+}
+
+type PreviewAction =
+  { readonly type: 'scroll'; readonly by: number; readonly count: number } | { readonly type: 'stop' };
+
+function previewReducer(state: PreviewState, action: PreviewAction): PreviewState {
+  switch (action.type) {
+    case 'scroll':
+      return {
+        ...state,
+        top: Math.max(0, Math.min(Math.max(0, action.count - VISIBLE_ROWS), state.top + action.by)),
+      };
+    case 'stop':
+      return { ...state, stopped: true };
+  }
+}
+
+export interface PlanInput {
+  readonly layout: LayoutId;
+  readonly root: string;
+  readonly by: Granularity;
+  readonly periods: readonly Period[];
+  readonly open: readonly Period[];
+  readonly seriesBases?: readonly string[] | undefined;
+  readonly outPrefix?: string | undefined;
+}
+
+const clip = (text: string, width: number): string =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text;
+
+function Row({ row, series }: { readonly row: PreviewRow; readonly series: boolean }) {
+  const tone = row.tone === 'error' ? colour('failed') : row.tone === 'warn' ? colour('running') : undefined;
+  const where = series ? clip(row.series || row.output, 40).padEnd(40) : clip(row.output, 40);
+  return (
+    <Text dimColor={row.tone === 'dim'} color={tone}>
+      {`${row.period.padEnd(13)} ${row.keys.padStart(8)} ${row.size.padStart(9)}   ${where}`}
+      {row.note ? ` ${clip(row.note, series ? 4 : 74 - 36 - where.length)}` : ''}
+    </Text>
+  );
+}
+
+interface PreviewScreenProps {
+  readonly ctx: EngineContext;
+  readonly input: PlanInput;
+  /** A plan kept from before (back from confirm): shown as is, not listed again. */
+  readonly plan: Plan | undefined;
+  readonly dryRun: boolean;
+  /** The command that gives the same plan without questions. */
+  readonly command: string;
+  readonly context: readonly (string | undefined)[];
+  readonly active: boolean;
+  readonly onPlanned: (plan: Plan) => void;
+  readonly onContinue: (plan: Plan) => void;
+  readonly onStop: () => void;
+  readonly onBack: () => void;
+  readonly onQuit: () => void;
+}
+
+export function PreviewScreen(props: PreviewScreenProps) {
+  const { ctx, input, dryRun, active, onPlanned } = props;
+  const task = useTask(
+    (signal) =>
+      props.plan
+        ? undefined
+        : planRun(
+            ctx,
+            {
+              layout: layoutById(input.layout),
+              root: input.root,
+              by: input.by,
+              periods: input.periods,
+              seriesBases: input.seriesBases,
+              outPrefix: input.outPrefix,
+            },
+            signal,
+          ),
+    [ctx, input],
+  );
+  useEffect(() => {
+    if (task.status === 'done') onPlanned(task.value);
+  }, [task, onPlanned]);
+  const plan = props.plan ?? (task.status === 'done' ? task.value : undefined);
+  const [state, dispatch, get] = useStore(previewReducer, { top: 0, stopped: dryRun });
+  const rows = plan ? previewRows(plan, input.open) : [];
+  const empty = plan ? planIsEmpty(plan) : false;
+
+  useKeys((key_input, key) => {
+    const now = get();
+    if (key.escape && !dryRun) props.onBack();
+    else if (key_input === 'q') props.onQuit();
+    else if (key.upArrow) dispatch({ type: 'scroll', by: -1, count: rows.length });
+    else if (key.downArrow) dispatch({ type: 'scroll', by: 1, count: rows.length });
+    else if (key.pageUp) dispatch({ type: 'scroll', by: -VISIBLE_ROWS, count: rows.length });
+    else if (key.pageDown) dispatch({ type: 'scroll', by: VISIBLE_ROWS, count: rows.length });
+    else if (!plan) return;
+    else if (now.stopped && key.return) props.onStop();
+    else if (key_input === 'd') dispatch({ type: 'stop' });
+    else if (key.return && !empty) props.onContinue(plan);
+  }, active);
+
+  const hints: KeyHint[] = state.stopped
+    ? [
+        ['↑↓', 'scroll'],
+        ['⏎/q', 'quit'],
+      ]
+    : [
+        ['↑↓', 'scroll'],
+        ['⏎', 'continue'],
+        ['d', 'dry run: stop here'],
+        ['esc', 'back'],
+      ];
+  const totals = plan ? planTotals(plan) : undefined;
+  const series = (plan?.series.length ?? 0) > 1;
+  const top = state.top;
+  const visible = rows.slice(top, top + VISIBLE_ROWS);
+  const firstPeriod = plan?.periods[0];
+  const lastPeriod = plan?.periods.at(-1);
+  return (
+    <Frame step="5/7 preview" context={props.context} hints={hints}>
+      {task.status === 'running' && !props.plan ? (
+        <Busy label={`listing ${formatCount(input.periods.length)} periods to snapshot every key…`} />
+      ) : null}
+      {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
+      {plan && totals ? (
+        <>
+          <Text bold>
+            {`${'period'.padEnd(13)} ${'keys'.padStart(8)} ${'size'.padStart(9)}   ${series ? 'series' : 'output'}`}
+          </Text>
+          {top > 0 ? <Text dimColor>… {top} above</Text> : null}
+          {visible.map((row, index) => (
+            <Row key={`${top + index}`} row={row} series={series} />
+          ))}
+          {top + VISIBLE_ROWS < rows.length ? (
+            <Text dimColor>… {rows.length - top - VISIBLE_ROWS} more (↑↓ scroll)</Text>
+          ) : null}
+          <Text bold>
+            {`${'total'.padEnd(13)} ${formatCount(totals.keys).padStart(8)} ${formatBytes(totals.bytes).padStart(9)}   `}
+            {`${formatCount(totals.keysToDelete)} objects → ${formatCount(totals.outputs)} outputs + ${formatCount(totals.outputs)} manifests`}
+          </Text>
+          <Text>
+            {`${'requests'.padEnd(13)} ≈ ${roughCount(totals.requests.get)} GET, ${roughCount(totals.requests.put)} PUT, `}
+            {`${roughCount(totals.requests.deleteBatches)} DeleteObjects   ${formatDollars(requestCost(totals.requests))}`}
+          </Text>
+          {firstPeriod && lastPeriod ? (
+            <Text>
+              {`${`keys a${plan.by === 'hour' ? 'n' : ''} ${plan.by}`.padEnd(13)} ${sparkline(plan, 36)}   `}
+              {`(${firstPeriod.label} … ${lastPeriod.label})`}
+            </Text>
+          ) : null}
+          {totals.failed > 0 ? (
+            <Text color={colour('failed')}>
+              ✖ {totals.failed} period(s) cannot be collapsed as they are (see above); the rest can.
+            </Text>
+          ) : null}
+          {empty ? (
+            <ErrorLines
+              error={
+                new UserError(
+                  `No log keys and no outputs in ${input.periods.length === 1 ? periodLabel(input.periods[0]!) : 'these periods'}.`,
+                  'Esc goes back to choose another range (dates are UTC).',
+                )
+              }
+            />
+          ) : null}
+          {state.stopped ? (
+            <Box flexDirection="column" marginTop={1}>
+              <Text color={colour('done')}>
+                ✔ dry run: nothing was changed. The same plan without questions:
+              </Text>
+              <CommandLines command={props.command} />
+            </Box>
+          ) : null}
+        </>
+      ) : null}
+    </Frame>
+  );
+}

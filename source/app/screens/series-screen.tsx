@@ -1,0 +1,123 @@
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys.js';
+import { discoverSeries } from '../../engine/plan.js';
+import type { EngineContext } from '../../engine/types.js';
+import { layoutById, type Series } from '../../layouts/index.js';
+import { Busy } from '../components/busy.js';
+import { ErrorLines } from '../components/error-lines.js';
+import { Frame } from '../components/frame.js';
+import { SelectList } from '../components/select-list.js';
+import { colour } from '../components/theme.js';
+import { useStore } from '../hooks/use-store.js';
+import { useTask } from '../hooks/use-task.js';
+import type { LayoutChoice } from '../state.js';
+
+interface SeriesState {
+  readonly cursor: number;
+  /** Bases left out; everything else is selected, so a series found later is in by default. */
+  readonly excluded: ReadonlySet<string>;
+}
+
+type SeriesAction =
+  | { readonly type: 'move'; readonly by: number; readonly count: number }
+  | { readonly type: 'toggle'; readonly base: string }
+  | { readonly type: 'toggle-all'; readonly bases: readonly string[] };
+
+function seriesReducer(state: SeriesState, action: SeriesAction): SeriesState {
+  switch (action.type) {
+    case 'move':
+      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.by)) };
+    case 'toggle': {
+      const excluded = new Set(state.excluded);
+      if (excluded.has(action.base)) excluded.delete(action.base);
+      else excluded.add(action.base);
+      return { ...state, excluded };
+    }
+    case 'toggle-all':
+      return { ...state, excluded: state.excluded.size === 0 ? new Set(action.bases) : new Set() };
+  }
+}
+
+interface SeriesScreenProps {
+  readonly ctx: EngineContext;
+  readonly layout: LayoutChoice;
+  readonly active: boolean;
+  readonly onChoose: (bases: readonly string[] | undefined) => void;
+  readonly onBack: () => void;
+  readonly onQuit: () => void;
+}
+
+/** CloudTrail: which account × region series to collapse; all are selected at first. */
+export function SeriesScreen({ ctx, layout, active, onChoose, onBack, onQuit }: SeriesScreenProps) {
+  const task = useTask(
+    (signal) => discoverSeries(ctx, layoutById(layout.layout), layout.root, signal),
+    [ctx, layout],
+  );
+  const [state, dispatch, get] = useStore(seriesReducer, { cursor: 0, excluded: new Set<string>() });
+  const series: readonly Series[] = task.status === 'done' ? task.value : [];
+
+  useKeys((input, key) => {
+    const now = get();
+    if (key.escape) onBack();
+    else if (input === 'q') onQuit();
+    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: series.length });
+    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: series.length });
+    else if (input === ' ') {
+      const one = series[now.cursor];
+      if (one) dispatch({ type: 'toggle', base: one.base });
+    } else if (input === 'a') dispatch({ type: 'toggle-all', bases: series.map((one) => one.base) });
+    else if (key.return) {
+      const chosen = series.filter((one) => !now.excluded.has(one.base)).map((one) => one.base);
+      if (chosen.length === 0) return;
+      onChoose(chosen.length === series.length ? undefined : chosen);
+    }
+  }, active);
+
+  const selected = series.filter((one) => !state.excluded.has(one.base)).length;
+  return (
+    <Frame
+      step="3/7 series"
+      context={[ctx.bucket, 'CloudTrail']}
+      hints={[
+        ['↑↓', 'move'],
+        ['space', 'toggle'],
+        ['a', 'all/none'],
+        ['⏎', 'go on'],
+        ['esc', 'back'],
+      ]}
+    >
+      {task.status === 'running' ? (
+        <Busy label={`finding accounts and regions under ${layout.root}AWSLogs/…`} />
+      ) : null}
+      {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
+      {task.status === 'done' ? (
+        <>
+          <Text>
+            {series.length} series (account × region) under {layout.root}AWSLogs/ · {selected} selected
+          </Text>
+          <SelectList
+            items={series}
+            cursor={state.cursor}
+            limit={12}
+            itemKey={(one) => one.base}
+            render={(one) => {
+              const on = !state.excluded.has(one.base);
+              return (
+                <Text color={on ? colour('done') : undefined} dimColor={!on}>
+                  {on ? '[✔]' : '[ ]'} {one.label}
+                </Text>
+              );
+            }}
+          />
+          <Box marginTop={1} flexDirection="column">
+            <Text>Each series is collapsed on its own: one output per account, region and period.</Text>
+            <Text dimColor>CloudTrail-Digest/ and CloudTrail-Insight/ files are never read or deleted.</Text>
+            {selected === 0 ? (
+              <Text color={colour('failed')}>✖ Select at least one series (space).</Text>
+            ) : null}
+          </Box>
+        </>
+      ) : null}
+    </Frame>
+  );
+}
