@@ -8,7 +8,13 @@ import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
 import { deleteKeys } from './delete-members.js';
 import { MANIFEST_FORMAT, serializeManifest, type Manifest } from './manifest.js';
-import { deleteObject, headObject, putText, type HeadWithMetadata } from './s3-objects.js';
+import {
+  abortMultipartUpload,
+  deleteObject,
+  headObject,
+  putText,
+  type HeadWithMetadata,
+} from './s3-objects.js';
 import type { Encoding } from './separators.js';
 import type {
   EmitEvent,
@@ -124,11 +130,17 @@ async function uploadAndVerify(
     onDownloaded: (bytes) => emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
     onConcatenated: (bytes) => emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
   });
+  // Upload gets its own controller: once the body has been read, only it can keep the upload from
+  // completing after Ctrl-C. Linked with addEventListener, never `onabort =` (that would replace others).
+  const stop = new AbortController();
+  const forwardAbort = () => stop.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
   const upload = new Upload({
     client: ctx.s3,
     partSize: options.partSize,
     queueSize: options.uploadQueueSize,
     leavePartsOnError: false,
+    abortController: stop,
     params: {
       Bucket: ctx.bucket,
       Key: period.outputKey,
@@ -143,9 +155,17 @@ async function uploadAndVerify(
   upload.on('httpUploadProgress', (progress) => {
     emit({ type: 'bytes-uploaded', periodId: period.id, loaded: progress.loaded ?? 0 });
   });
-  const uploaded = await upload.done().catch((error: unknown) => {
-    throw explainS3Error(error, { operation: 'PutObject', bucket: ctx.bucket, key: period.outputKey });
-  });
+  const uploaded = await upload
+    .done()
+    .catch(async (error: unknown) => {
+      // Upload rejects at once on abort and aborts its multipart upload later, in the background: do it
+      // here and wait, so a stopped run leaves no parts behind (a second abort of the same id is harmless).
+      if (stop.signal.aborted && upload.uploadId) {
+        await abortMultipartUpload(ctx.s3, ctx.bucket, period.outputKey, upload.uploadId);
+      }
+      throw explainS3Error(error, { operation: 'PutObject', bucket: ctx.bucket, key: period.outputKey });
+    })
+    .finally(() => signal?.removeEventListener('abort', forwardAbort));
 
   const found = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
   const uploadedEtag = 'ETag' in uploaded ? uploaded.ETag : undefined;

@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -125,4 +126,16 @@ export async function deleteObject(s3: S3Client, bucket: string, key: string): P
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
     throw explainS3Error(error, { operation: 'DeleteObject', bucket, key });
   });
+}
+
+/** Best effort: an upload already completed or aborted answers NoSuchUpload, which is what we want. */
+export async function abortMultipartUpload(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<void> {
+  await s3
+    .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+    .catch(() => undefined);
 }

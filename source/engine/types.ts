@@ -120,7 +120,7 @@ export interface RunOptions {
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   periodConcurrency: 4,
   downloadConcurrency: 32,
-  maxBytesInFlight: 64 * 1024 * 1024,
+  maxBytesInFlight: 16 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
   tool: 's3collapse-tui',

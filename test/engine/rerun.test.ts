@@ -208,3 +208,38 @@ describe('running again', () => {
     for (const late of lateKeys) expect(await listKeys(s3, bucket)).toContain(late.key);
   });
 });
+
+describe('stopping a multipart upload', () => {
+  it('aborts the upload in flight (AbortMultipartUpload) and leaves every original', async () => {
+    const bucket = await newBucket(s3, 'abort-mpu');
+    // 12 inputs of 1 MiB: a multipart upload of several 5 MiB parts.
+    const originals = Array.from({ length: 12 }, (_, index) => ({
+      key: `logs/2024-05-01-10-00-${String(index).padStart(2, '0')}-${'A'.repeat(16)}`,
+      body: Buffer.alloc(1024 * 1024, `record ${index}\n`),
+    }));
+    await putObjects(s3, bucket, originals);
+    const proxy = await startDenyProxy(endpoint());
+    const controller = new AbortController();
+    try {
+      const viaProxy = testClient(proxy.endpoint);
+      const { result } = await collapseRange(contextFor(viaProxy, bucket, NOW), {
+        ...request,
+        signal: controller.signal,
+        options: { partSize: 5 * 1024 * 1024, downloadConcurrency: 2, maxBytesInFlight: 2 * 1024 * 1024 },
+        onEvent: (event) => {
+          if (event.type === 'bytes-uploaded' && event.loaded > 0) controller.abort();
+        },
+      });
+      viaProxy.destroy();
+      expect(result.interrupted).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+    const calls = proxy.seen.filter((seen) => seen.key === OUTPUT).map((seen) => seen.operation);
+    expect(calls).toContain('CreateMultipartUpload');
+    expect(calls).toContain('UploadPart');
+    expect(calls).toContain('AbortMultipartUpload');
+    expect(calls).not.toContain('CompleteMultipartUpload');
+    expect((await listKeys(s3, bucket)).sort()).toEqual(originals.map((object) => object.key).sort());
+  });
+});

@@ -12,6 +12,7 @@ export type S3Operation =
   | 'CreateMultipartUpload'
   | 'UploadPart'
   | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
   | 'DeleteObjects'
   | 'DeleteObject'
   | 'Other';
@@ -41,6 +42,7 @@ export function operationOf(method: string, url: URL): ProxiedRequest {
   else if (method === 'POST' && query.has('uploadId')) operation = 'CompleteMultipartUpload';
   else if (method === 'PUT' && query.has('uploadId')) operation = 'UploadPart';
   else if (method === 'PUT' && key) operation = 'PutObject';
+  else if (method === 'DELETE' && query.has('uploadId')) operation = 'AbortMultipartUpload';
   else if (method === 'DELETE' && key) operation = 'DeleteObject';
   return { operation, method, bucket, key };
 }
