@@ -257,6 +257,7 @@ export function App({ context, onExit }: AppProps) {
           <ConfirmScreen
             plan={state.plan}
             outPrefix={options.outPrefix}
+            versioned={connected.value.versioned}
             active={active}
             onConfirm={() => dispatch({ type: 'confirmed' })}
             onBack={back}

@@ -1,3 +1,4 @@
+import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { assertProfileExists } from '../aws/profiles.js';
 import { openBucket } from '../aws/open-bucket.js';
 import type { ConnectionOptions } from '../aws/s3-client.js';
@@ -8,6 +9,18 @@ export interface Connected {
   readonly ctx: EngineContext;
   readonly region: string;
   readonly connection: ConnectionOptions;
+  /** Deleted objects of a versioned bucket stay as noncurrent versions: the confirmation says so. */
+  readonly versioned: boolean | undefined;
+}
+
+/** Unknown (undefined) when the bucket's versioning cannot be read: not every server or policy allows it. */
+async function isVersioned(ctx: EngineContext): Promise<boolean | undefined> {
+  try {
+    const answer = await ctx.s3.send(new GetBucketVersioningCommand({ Bucket: ctx.bucket }));
+    return answer.Status === 'Enabled' || answer.Status === 'Suspended';
+  } catch {
+    return undefined;
+  }
 }
 
 /** Checks the profile, then the bucket, and returns what the engine needs to run against it. */
@@ -21,5 +34,6 @@ export async function connect(
   }
   if (connection.profile && !connection.credentials) await assertProfileExists(connection.profile);
   const opened = await openBucket(connection, bucket);
-  return { ctx: { s3: opened.s3, bucket, now }, region: opened.region, connection };
+  const ctx: EngineContext = { s3: opened.s3, bucket, now };
+  return { ctx, region: opened.region, connection, versioned: await isVersioned(ctx) };
 }

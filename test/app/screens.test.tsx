@@ -295,6 +295,24 @@ describe('6 confirm', () => {
     await eventually(() => expect(confirmed).toBe(1));
     app.stdin.write(KEY.escape);
     await eventually(() => expect(back).toBe(1));
+
+    // A paste (or keys arriving together) is one chunk; a versioned bucket gets its warning.
+    let pasted = 0;
+    const again = track(
+      renderScreen(
+        <ConfirmScreen
+          plan={plan}
+          versioned
+          active
+          onConfirm={() => (pasted += 1)}
+          onBack={() => undefined}
+        />,
+      ),
+    );
+    text = await waitForText(again, 'Type the bucket name');
+    expect(text).toMatch(/versioned: deleted originals stay as noncurrent\s+versions/);
+    again.stdin.write(`${bucket}\r`);
+    await eventually(() => expect(pasted).toBe(1));
   });
 });
 

@@ -72,6 +72,8 @@ describe('the guided app in a real terminal (built CLI, pseudo-terminal)', () =>
 
     await term.waitFor('Type the bucket name to go on');
     term.write(bucket);
+    // Keys written together can reach the app as one chunk: let the name be drawn before Enter.
+    await term.waitFor(`go on:  ${bucket}`);
     term.write(ENTER);
 
     await term.waitFor('done in', 30_000);

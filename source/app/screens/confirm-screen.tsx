@@ -29,13 +29,14 @@ function confirmReducer(state: ConfirmState, action: ConfirmAction): ConfirmStat
 interface ConfirmScreenProps {
   readonly plan: Plan;
   readonly outPrefix?: string | undefined;
+  readonly versioned?: boolean | undefined;
   readonly active: boolean;
   readonly onConfirm: () => void;
   readonly onBack: () => void;
 }
 
 /** Nothing is deleted before the bucket's name is typed here (or --yes was given). */
-export function ConfirmScreen({ plan, outPrefix, active, onConfirm, onBack }: ConfirmScreenProps) {
+export function ConfirmScreen({ plan, outPrefix, versioned, active, onConfirm, onBack }: ConfirmScreenProps) {
   const [state, dispatch, get] = useStore(confirmReducer, { typed: '', wrong: false });
   const totals = planTotals(plan);
 
@@ -45,7 +46,15 @@ export function ConfirmScreen({ plan, outPrefix, active, onConfirm, onBack }: Co
     else if (key.return) {
       if (get().typed === plan.bucket) onConfirm();
       else dispatch({ type: 'wrong' });
-    } else if (input && !key.ctrl && !key.meta && input !== '?') dispatch({ type: 'type', text: input });
+    } else if (input && !key.ctrl && !key.meta && input !== '?') {
+      // A paste, or keys that arrive together, come as one chunk: Enter inside it still submits.
+      const [text = '', ...rest] = input.split(/[\r\n]/);
+      dispatch({ type: 'type', text });
+      if (rest.length > 0) {
+        if (get().typed === plan.bucket) onConfirm();
+        else dispatch({ type: 'wrong' });
+      }
+    }
   }, active);
 
   const where = outPrefix ? `under ${outPrefix}` : `next to them under ${plan.root || 'the bucket root'}`;
@@ -64,6 +73,12 @@ export function ConfirmScreen({ plan, outPrefix, active, onConfirm, onBack }: Co
           `objects (${formatBytes(totals.bytes)}) are deleted from ${plan.bucket}. Outputs and manifests stay ${where}. ` +
           'Objects written after the preview are kept.'}
       </Text>
+      {versioned ? (
+        <Text color={colour('running')}>
+          This bucket is versioned: deleted originals stay as noncurrent versions (still billed) until a
+          lifecycle rule expires them.
+        </Text>
+      ) : null}
       <Box marginTop={1}>
         <Text>
           {'Type the bucket name to go on:  '}
