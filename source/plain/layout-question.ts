@@ -6,7 +6,7 @@ import { formatCount, table } from '../format.js';
 import { chooseCandidate, type DetectionCandidate } from '../layouts/detect.js';
 import { layoutById, layoutsForChoice, type Layout } from '../layouts/index.js';
 import { periodLabel, periodOf } from '../periods.js';
-import { drawKey } from './key-drawing.js';
+import { keyAnatomy } from '../job/key-anatomy.js';
 import type { Asking } from './questions.js';
 
 export interface ChosenLayout {
@@ -18,7 +18,9 @@ function teach({ say, face }: Asking, candidate: DetectionCandidate): void {
   const layout = layoutById(candidate.layout);
   const { parsed } = candidate.sample;
   say('How these keys are built');
-  for (const line of drawKey(parsed.fields, face.stdout.columns || 80)) say(`  ${line}`);
+  for (const block of keyAnatomy(parsed.fields, (face.stdout.columns || 80) - 4)) {
+    for (const line of [block.key, block.braces, ...block.labels]) say(`  ${line}`);
+  }
   say(layout.writtenBy);
   const day = periodOf(parsed.time, 'day');
   say(

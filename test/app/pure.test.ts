@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandLines } from '../../source/app/components/command-lines.js';
-import { keyAnatomy } from '../../source/app/key-anatomy.js';
+import { keyAnatomy } from '../../source/job/key-anatomy.js';
 import {
   changeGranularity,
   defaultRange,

@@ -34,7 +34,7 @@ describe('plain mode in a terminal (the built CLI)', () => {
     await term.waitFor('? Collapse the S3 server access logs, simple layout under logs/?');
     // One sample key drawn apart into its labelled fields.
     expect(term.screen()).toMatch(
-      /logs\/\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9A-F]{16}\n.*╰─┬─╯.*\n.*prefix  date   time UTC     unique id/,
+      /logs\/\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9A-F]{16}\n.*╰─┬─╯.*\n.*prefix +date +time UTC +unique id/,
     );
     term.write(ENTER);
 

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { KeyField } from '../../layouts/index.js';
-import { keyAnatomy } from '../key-anatomy.js';
+import { keyAnatomy } from '../../job/key-anatomy.js';
 import { colour } from './theme.js';
 
 /** A sample key drawn apart into its fields: the teaching part of step 3. */
