@@ -2,6 +2,10 @@ import prettyBytes from 'pretty-bytes';
 
 export const formatCount = (value: number): string => value.toLocaleString('en-US');
 
+/** `1 output`, `3 outputs`: a count with its noun. */
+export const counted = (value: number, noun: string): string =>
+  `${formatCount(value)} ${value === 1 ? noun : `${noun}s`}`;
+
 export const formatBytes = (value: number): string => prettyBytes(value);
 
 export function formatDuration(ms: number): string {

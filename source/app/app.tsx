@@ -4,7 +4,7 @@ import type { ConnectionOptions } from '../aws/s3-client.js';
 import { exitCodeOf } from '../engine/run.js';
 import type { Plan, RunResult } from '../engine/types.js';
 import { runOptionsFrom } from '../batch/run-batch.js';
-import { formatCount } from '../format.js';
+import { counted, formatCount } from '../format.js';
 import type { FaceContext } from '../job/face.js';
 import type { RunAnswers } from '../job/repeat-command.js';
 import { repeatCommand } from '../job/repeat-command.js';
@@ -243,7 +243,7 @@ export function App({ context, onExit }: AppProps) {
             plan={state.plan}
             dryRun={options.dryRun}
             command={repeatCommand(answers, ['--dry-run'])}
-            context={[ctx.bucket, `by ${planInput.by}`, `${formatCount(planInput.periods.length)} periods`]}
+            context={[ctx.bucket, `by ${planInput.by}`, counted(planInput.periods.length, 'period')]}
             active={active}
             onPlanned={onPlanned}
             onContinue={(plan) => dispatch({ type: 'continue-to-run', plan })}

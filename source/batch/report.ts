@@ -1,5 +1,5 @@
 import type { PeriodPlan, PeriodResult, PeriodStatus, Plan, RunResult } from '../engine/types.js';
-import { formatBytes, formatCount, formatDuration, table } from '../format.js';
+import { counted, formatBytes, formatCount, formatDuration, table } from '../format.js';
 import { planTotals } from '../job/plan-totals.js';
 
 /** One period in the JSON contract: the same fields for a plan and for a result. */
@@ -120,8 +120,8 @@ export function formatPlan(plan: Plan): string[] {
       [['period', plan.series.length > 1 ? 'series' : '', 'keys', 'size', 'output', ''], ...rows],
       [2, 3],
     ),
-    `total: ${formatCount(totals.keys)} keys, ${formatBytes(totals.bytes)} → ${totals.toCollapse} outputs + ${totals.toCollapse} manifests` +
-      (totals.failed ? `; ${totals.failed} periods cannot run` : ''),
+    `total: ${formatCount(totals.keys)} keys, ${formatBytes(totals.bytes)} → ${counted(totals.toCollapse, 'output')} + ${counted(totals.toCollapse, 'manifest')}` +
+      (totals.failed ? `; ${counted(totals.failed, 'period')} cannot run` : ''),
     `requests: ≈ ${formatCount(totals.requests.get)} GET, ${formatCount(totals.requests.put)} PUT, ${formatCount(totals.requests.deleteBatches)} DeleteObjects`,
   ];
 }

@@ -86,10 +86,10 @@ describe('the app reads every answer it can from flags', () => {
     await press(app, KEY.enter, 'How these keys are built');
     await press(app, KEY.enter, '4/7 range');
     await press(app, KEY.enter, '5/7 preview');
-    await waitForText(app, '6 objects → 1 outputs');
+    await waitForText(app, '6 objects → 1 output');
     // No confirm screen with --yes: straight to the run, then the summary.
     const text = await press(app, KEY.enter, /done in/);
-    expect(text).toContain('6 → 2 (1 outputs + 1 manifests)');
+    expect(text).toContain('6 → 2 (1 output + 1 manifest)');
     await press(app, 'q', /done in/);
     await eventually(() => expect(result.code).toBe(0));
     expect((await listKeys(s3, bucket)).sort()).toEqual([

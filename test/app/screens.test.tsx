@@ -434,7 +434,7 @@ describe('8 summary', () => {
       ),
     );
     const text = await waitForText(app, 'done in 1 min 22 s');
-    expect(text).toContain('objects      150 → 52 (1 outputs + 1 manifests)');
+    expect(text).toContain('objects      150 → 52 (1 output + 1 manifest)');
     expect(text).toContain('5 kB, every output verified by SHA-256 · 100 originals deleted');
     expect(text).toContain('✖ 2026-11-14 logs/: AccessDenied on PutObject. Originals kept.');
     expect(text).toContain('run the rest again without questions:');

@@ -77,7 +77,7 @@ describe('the guided app in a real terminal (built CLI, pseudo-terminal)', () =>
     term.write(ENTER);
 
     await term.waitFor('done in', 30_000);
-    expect(term.screen()).toMatch(/objects +40 → 2 \(1 outputs? \+ 1 manifests?\)/);
+    expect(term.screen()).toMatch(/objects +40 → 2 \(1 output \+ 1 manifest\)/);
     term.write('q');
     expect(await term.exit()).toBe(0);
 

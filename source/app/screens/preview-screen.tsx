@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { planRun } from '../../engine/plan.js';
 import type { EngineContext, Plan } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
-import { formatBytes, formatCount } from '../../format.js';
+import { formatBytes, counted, formatCount } from '../../format.js';
 import { planIsEmpty, planTotals } from '../../job/plan-totals.js';
 import { layoutById, type LayoutId } from '../../layouts/index.js';
 import { periodLabel, type Granularity, type Period } from '../../periods.js';
@@ -150,7 +150,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
   return (
     <Frame step="5/7 preview" context={props.context} hints={hints}>
       {task.status === 'running' && !props.plan ? (
-        <Busy label={`listing ${formatCount(input.periods.length)} periods to snapshot every key…`} />
+        <Busy label={`listing ${counted(input.periods.length, 'period')} to snapshot every key…`} />
       ) : null}
       {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
       {plan && totals ? (
@@ -167,7 +167,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
           ) : null}
           <Text bold>
             {`${'total'.padEnd(13)} ${formatCount(totals.keys).padStart(8)} ${formatBytes(totals.bytes).padStart(9)}   `}
-            {`${formatCount(totals.keysToDelete)} objects → ${formatCount(totals.outputs)} outputs + ${formatCount(totals.outputs)} manifests`}
+            {`${counted(totals.keysToDelete, 'object')} → ${counted(totals.outputs, 'output')} + ${counted(totals.outputs, 'manifest')}`}
           </Text>
           <Text>
             {`${'requests'.padEnd(13)} ≈ ${roughCount(totals.requests.get)} GET, ${roughCount(totals.requests.put)} PUT, `}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../keys.js';
 import type { PeriodResult, RunResult } from '../../engine/types.js';
-import { formatBytes, formatCount, formatDuration } from '../../format.js';
+import { formatBytes, counted, formatCount, formatDuration } from '../../format.js';
 import { repeatCommand, type RunAnswers } from '../../job/repeat-command.js';
 import { CommandLines } from '../components/command-lines.js';
 import { Frame } from '../components/frame.js';
@@ -74,7 +74,7 @@ export function SummaryScreen({ result, answers, exitCode, someSeries, active, o
     <Frame step={headline} hints={[['q/⏎', 'quit']]}>
       <Text>
         {'objects'.padEnd(12)} {formatCount(numbers.before)} → {formatCount(numbers.after)} (
-        {formatCount(numbers.outputs)} outputs + {formatCount(numbers.outputs)} manifests)
+        {counted(numbers.outputs, 'output')} + {counted(numbers.outputs, 'manifest')})
       </Text>
       <Text color={colour('done')}>
         {'collapsed'.padEnd(12)} {formatBytes(numbers.collapsedBytes)}
