@@ -11,6 +11,8 @@ export interface CliOptions {
   readonly bucket?: string | undefined;
   readonly prefix?: string | undefined;
   readonly layout: string;
+  /** Only these series (a base like `AWSLogs/1234…/CloudTrail/eu-west-1/`, or its label); all when absent. */
+  readonly series?: readonly string[] | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly by: Granularity;
@@ -40,6 +42,7 @@ Where
   --bucket NAME           the bucket holding the logs
   --prefix PREFIX         where the layout starts (e.g. logs/); found by detection when omitted
   --layout NAME           auto | s3-access | s3-access-simple | s3-access-partitioned | cloudtrail
+  --series BASE           only this series, e.g. AWSLogs/111122223333/CloudTrail/eu-west-1/ (repeatable)
 
 What
   --from DATE             first period, UTC: 2024-05-01, 2024-05-01T13 or 2024-05 (default: yesterday)
@@ -76,6 +79,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         bucket: { type: 'string' },
         prefix: { type: 'string' },
         layout: { type: 'string', default: 'auto' },
+        series: { type: 'string', multiple: true },
         from: { type: 'string' },
         to: { type: 'string' },
         by: { type: 'string' },
@@ -133,6 +137,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     bucket: values.bucket,
     prefix: values.prefix,
     layout: values.layout,
+    series: values.series,
     from: values.from,
     to: values.to,
     by: by as Granularity,

@@ -54,6 +54,7 @@ function answersOf(context: FaceContext, state: AppState): RunAnswers | undefine
     bucket: state.bucket,
     prefix: state.layout.root,
     layout: state.layout.layout,
+    series: state.seriesBases ?? options.series,
     // The periods the run covers: an unfinished one at the end of the range is left out, so is it here.
     from: state.periods?.[0] ? periodLabel(state.periods[0]) : state.range.from,
     to: state.periods?.at(-1) ? periodLabel(state.periods.at(-1)!) : state.range.to,
@@ -121,11 +122,19 @@ export function App({ context, onExit }: AppProps) {
             by: state.range.by,
             periods: state.periods,
             open: state.openPeriods ?? [],
-            seriesBases: state.seriesBases,
+            seriesBases: state.seriesBases ?? options.series,
             outPrefix: options.outPrefix,
           }
         : undefined,
-    [state.layout, state.range, state.periods, state.openPeriods, state.seriesBases, options.outPrefix],
+    [
+      state.layout,
+      state.range,
+      state.periods,
+      state.openPeriods,
+      state.seriesBases,
+      options.outPrefix,
+      options.series,
+    ],
   );
   const runOptions = useMemo(() => runOptionsFrom(options, context.version), [options, context.version]);
 
@@ -168,7 +177,6 @@ export function App({ context, onExit }: AppProps) {
             result={state.result}
             answers={answers}
             exitCode={exitCodeOf(state.result)}
-            someSeries={state.seriesBases !== undefined}
             active={active}
             onQuit={() => finish(exitCodeOf(state.result!))}
           />

@@ -60,7 +60,7 @@ export async function runBatch(face: FaceContext): Promise<number> {
     );
     const plan = await planRun(
       ctx,
-      { layout, root, by: options.by, periods, outPrefix: options.outPrefix },
+      { layout, root, by: options.by, periods, outPrefix: options.outPrefix, seriesBases: options.series },
       io.signal,
     );
     if (planIsEmpty(plan)) {

@@ -1,4 +1,5 @@
 import pMap from 'p-map';
+import { UserError } from '../errors.js';
 import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest } from './manifest.js';
@@ -11,7 +12,7 @@ export interface PlanRequest {
   readonly root: string;
   readonly by: Granularity;
   readonly periods: readonly Period[];
-  /** Only these series (by base); all discovered series when absent. */
+  /** Only these series (by base or label); all discovered series when absent. */
   readonly seriesBases?: readonly string[] | undefined;
   /** Outputs go under this prefix instead of beside their inputs. */
   readonly outPrefix?: string | undefined;
@@ -64,8 +65,23 @@ export function outputKeyFor(layout: Layout, series: Series, period: Period, out
 export async function planRun(ctx: EngineContext, request: PlanRequest, signal?: AbortSignal): Promise<Plan> {
   const { layout, root } = request;
   const discovered = await discoverSeries(ctx, layout, root, signal);
-  const series = request.seriesBases
-    ? discovered.filter((candidate) => request.seriesBases!.includes(candidate.base))
+  const wanted = request.seriesBases;
+  const unknown = (wanted ?? []).filter(
+    (one) => !discovered.some((found) => found.base === one || found.label === one),
+  );
+  if (unknown.length > 0) {
+    throw new UserError(
+      `--series ${unknown[0]} is not a series of ${layout.title} under s3://${ctx.bucket}/${root}.`,
+      `Series found: ${
+        discovered
+          .map((found) => found.base)
+          .slice(0, 6)
+          .join(', ') || 'none'
+      }${discovered.length > 6 ? ', …' : ''}.`,
+    );
+  }
+  const series = wanted
+    ? discovered.filter((candidate) => wanted.includes(candidate.base) || wanted.includes(candidate.label))
     : discovered;
   const jobs = series.flatMap((one) => request.periods.map((period) => ({ series: one, period })));
   const periods = await pMap(

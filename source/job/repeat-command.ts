@@ -7,6 +7,7 @@ export interface RunAnswers {
   readonly bucket: string;
   readonly prefix: string;
   readonly layout: string;
+  readonly series?: readonly string[] | undefined;
   readonly from: string;
   readonly to: string;
   readonly by: Granularity;
@@ -35,6 +36,7 @@ export function repeatCommand(answers: RunAnswers, extra: readonly string[] = ['
   flag('bucket', answers.bucket);
   flag('prefix', answers.prefix);
   flag('layout', answers.layout);
+  for (const base of answers.series ?? []) flag('series', base);
   flag('from', answers.from);
   flag('to', answers.to);
   flag('by', answers.by);

@@ -122,7 +122,14 @@ async function guidedRun(asked: Asking): Promise<number> {
     say(`Planning ${layout.title} in s3://${bucket}/${root}…`);
     const plan = await planRun(
       ctx,
-      { layout, root, by: range.by, periods: range.periods, outPrefix: options.outPrefix },
+      {
+        layout,
+        root,
+        by: range.by,
+        periods: range.periods,
+        outPrefix: options.outPrefix,
+        seriesBases: options.series,
+      },
       signal,
     );
     if (planIsEmpty(plan)) {
@@ -142,6 +149,7 @@ async function guidedRun(asked: Asking): Promise<number> {
       bucket,
       prefix: root,
       layout: layout.id,
+      series: options.series,
       from: range.from,
       to: range.to,
       by: range.by,

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { accessLogObjects } from '../../source/demo/log-generator.js';
+import { accessLogObjects, cloudTrailObjects } from '../../source/demo/log-generator.js';
 import { startDenyProxy, type ProxiedRequest, type Verdict } from '../support/deny-proxy.js';
 import { endpoint, listKeys, newBucket, putObjects, snapshot, testClient } from '../support/s3.js';
 import { runCli } from '../support/run-cli.js';
@@ -190,5 +190,39 @@ describe('a script run', () => {
       status: 'already-collapsed',
       keysDeleted: 0,
     });
+  });
+});
+
+describe('--series', () => {
+  it('collapses only the chosen CloudTrail series, and names the series when one is unknown', async () => {
+    const bucket = await newBucket(s3, 'series');
+    const trail = cloudTrailObjects({
+      prefix: '',
+      accounts: [{ account: '111122223333' }],
+      regions: ['eu-west-1', 'us-east-1'],
+      days: [DAY1],
+      filesPerDay: 3,
+      seed: 13,
+    }).filter((object) => object.key.includes('/CloudTrail/'));
+    await putObjects(s3, bucket, trail);
+    const chosen = 'AWSLogs/111122223333/CloudTrail/eu-west-1/';
+    const flags = ['--endpoint', endpoint(), '--bucket', bucket, '--from', '2024-05-01', '--yes', '--json'];
+
+    const unknown = await runCli([...flags, '--series', 'AWSLogs/999999999999/CloudTrail/eu-west-1/']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--series AWSLogs\/999999999999\/CloudTrail\/eu-west-1\/ is not a series .*\n\s+Series found: AWSLogs\/111122223333\/CloudTrail\/eu-west-1\/, AWSLogs\/111122223333\/CloudTrail\/us-east-1\//,
+    );
+
+    const run = await runCli([...flags, '--series', chosen]);
+    expect(run.code).toBe(0);
+    expect(
+      JSON.parse(run.stdout).periods.map((period: { series: string; status: string }) => [
+        period.series,
+        period.status,
+      ]),
+    ).toEqual([['111122223333 eu-west-1', 'collapsed']]);
+    const left = await listKeys(s3, bucket);
+    for (const object of trail) expect(left.includes(object.key)).toBe(!object.key.startsWith(chosen));
   });
 });

@@ -48,13 +48,11 @@ interface SummaryScreenProps {
   readonly result: RunResult;
   readonly answers: RunAnswers;
   readonly exitCode: number;
-  /** Some CloudTrail series were left out: no flag chooses series, so the command covers them all. */
-  readonly someSeries?: boolean | undefined;
   readonly active: boolean;
   readonly onQuit: () => void;
 }
 
-export function SummaryScreen({ result, answers, exitCode, someSeries, active, onQuit }: SummaryScreenProps) {
+export function SummaryScreen({ result, answers, exitCode, active, onQuit }: SummaryScreenProps) {
   const numbers = summaryNumbers(result);
   useKeys((input, key) => {
     if (input === 'q' || key.return || key.escape) onQuit();
@@ -102,7 +100,6 @@ export function SummaryScreen({ result, answers, exitCode, someSeries, active, o
       <Box marginTop={1} flexDirection="column">
         <Text>{again}</Text>
         <CommandLines command={retryCommand(answers, numbers.unfinished)} />
-        {someSeries ? <Text dimColor> (it covers every series: no flag chooses some of them)</Text> : null}
       </Box>
       <Text dimColor>exit code {exitCode}</Text>
     </Frame>
