@@ -132,6 +132,14 @@ export function formatResult(document: RunDocument): string[] {
     `collapsed ${formatBytes(document.totals.bytes)} of ${formatCount(document.totals.keys)} keys; every output verified by size and SHA-256`,
     `deleted ${formatCount(document.totals.keysDeleted)} originals${document.totals.deleteFailed ? `; ${formatCount(document.totals.deleteFailed)} could not be deleted (the next run deletes them)` : ''}`,
   ];
+  const outputs = document.periods.filter((period) => period.outputSize !== null).length;
+  if (outputs > 0) {
+    const before = document.totals.keys;
+    const after = before - document.totals.keysDeleted + 2 * outputs;
+    lines.push(
+      `objects in these periods: ${formatCount(before)} → ${formatCount(after)} (${counted(outputs, 'output')} + ${counted(outputs, 'manifest')})`,
+    );
+  }
   for (const period of document.periods) {
     if (period.status === 'failed') lines.push(`failed ${period.period} ${period.series}: ${period.error}`);
     if (period.deleteFailed.length > 0) {
