@@ -93,6 +93,17 @@ async function deleteVerified(
   return { keysDeleted: outcome.deleted.length, deleteFailed: outcome.failed };
 }
 
+/** S3 allows 10,000 parts; a little headroom covers the separators the plan cannot know in advance. */
+const MAX_PARTS = 9_000;
+
+/** The configured part size, or larger when an output would otherwise need more parts than S3 allows. */
+export function partSizeFor(bytes: number, configured: number): number {
+  return Math.max(configured, Math.ceil(bytes / MAX_PARTS));
+}
+
+const expectedBytes = (period: PeriodPlan): number =>
+  (period.committed?.output?.size ?? 0) + sum(period.incoming.map((member) => member.size));
+
 /**
  * Streams the committed prefix and the new members into the output (replacing it only if it is still
  * what the plan saw), then checks what landed: our run's object, with every byte we streamed.
@@ -137,7 +148,7 @@ async function uploadAndVerify(
   signal?.addEventListener('abort', forwardAbort, { once: true });
   const upload = new Upload({
     client: ctx.s3,
-    partSize: options.partSize,
+    partSize: partSizeFor(expectedBytes(period), options.partSize),
     queueSize: options.uploadQueueSize,
     leavePartsOnError: false,
     abortController: stop,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FORMAT, type Manifest } from '../../source/engine/manifest.js';
 import { diffAgainstOutput, type OutputState } from '../../source/engine/plan-diff.js';
+import { partSizeFor } from '../../source/engine/collapse-period.js';
 import type { Member } from '../../source/engine/types.js';
 
 const member = (name: string, etag = `"${name}"`, size = 10): Member => ({
@@ -133,5 +134,15 @@ describe('diffAgainstOutput', () => {
     expect(diff.status).toBe('failed');
     expect(diff.problem).toMatch(message);
     expect([diff.incoming, diff.alreadyCollapsed]).toEqual([[], []]);
+  });
+});
+
+describe('partSizeFor', () => {
+  it('keeps the configured part size, and grows it so an output never needs more than S3 allows', () => {
+    const MiB = 1024 * 1024;
+    expect(partSizeFor(1, 8 * MiB)).toBe(8 * MiB);
+    expect(partSizeFor(70 * 1024 * MiB, 8 * MiB)).toBe(8 * MiB);
+    const huge = 500 * 1024 * 1024 * MiB;
+    expect(Math.ceil(huge / partSizeFor(huge, 8 * MiB))).toBeLessThanOrEqual(9000);
   });
 });
