@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { Face } from '../job/face.js';
 import { App } from './app.js';
+import { TerminalWidth } from './components/width.js';
 
 /**
  * The guided Ink face. The entry point picks it only on a terminal: with stdin not a TTY, Ink cannot
@@ -8,11 +9,16 @@ import { App } from './app.js';
  */
 export const runApp: Face = async (context) => {
   let code = 2;
-  const instance = render(<App context={context} onExit={(exitCode) => (code = exitCode)} />, {
-    stdin: context.stdin,
-    stdout: context.stdout,
-    exitOnCtrlC: false,
-  });
+  const instance = render(
+    <TerminalWidth>
+      <App context={context} onExit={(exitCode) => (code = exitCode)} />
+    </TerminalWidth>,
+    {
+      stdin: context.stdin,
+      stdout: context.stdout,
+      exitOnCtrlC: false,
+    },
+  );
   await instance.waitUntilExit();
   return code;
 };

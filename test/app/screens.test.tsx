@@ -14,6 +14,8 @@ import { layoutById } from '../../source/layouts/index.js';
 import { periodLabel, periodOf } from '../../source/periods.js';
 import { BucketScreen } from '../../source/app/screens/bucket-screen.js';
 import { ConfirmScreen } from '../../source/app/screens/confirm-screen.js';
+import { PreviewScreen } from '../../source/app/screens/preview-screen.js';
+import { FixedWidth } from '../../source/app/components/width.js';
 import { LayoutScreen } from '../../source/app/screens/layout-screen.js';
 import { ProfileScreen } from '../../source/app/screens/profile-screen.js';
 import { RangeScreen } from '../../source/app/screens/range-screen.js';
@@ -442,5 +444,58 @@ describe('8 summary', () => {
       'npx s3collapse-tui --profile default --bucket acme-logs --prefix logs/ --layout s3-access-simple --from 2026-11-14 --to 2026-11-14 --by day --yes',
     );
     expect(screen(app)).toContain('exit code 1');
+  });
+});
+
+describe('a wider terminal', () => {
+  it('gives the preview room for both series and output keys', async () => {
+    const trail = cloudTrailObjects({
+      prefix: '',
+      accounts: [{ account: '111122223333' }],
+      regions: ['eu-west-1', 'us-east-1'],
+      days: [yesterday],
+      filesPerDay: 3,
+      seed: 41,
+    }).filter((object) => object.key.includes('/CloudTrail/'));
+    const bucket = await seededBucket(s3, trail);
+    const { ctx } = await connect(localConnection(), bucket);
+    const input = {
+      layout: 'cloudtrail' as const,
+      root: '',
+      by: 'day' as const,
+      periods: [periodOf(yesterday, 'day')],
+      open: [],
+    };
+    const preview = (width: number) =>
+      track(
+        renderScreen(
+          <FixedWidth width={width}>
+            <PreviewScreen
+              ctx={ctx}
+              input={input}
+              plan={undefined}
+              dryRun={false}
+              command=""
+              context={[]}
+              active
+              onPlanned={noop}
+              onContinue={noop}
+              onStop={noop}
+              onBack={noop}
+              onQuit={noop}
+            />
+          </FixedWidth>,
+        ),
+      );
+    const day = label(yesterday);
+    const output = `AWSLogs/111122223333/CloudTrail/eu-west-1/${day.replace(/-/g, '/')}/111122223333_CloudTrail_eu-west-1_${day.replace(/-/g, '')}_collapsed.json.gz`;
+    const wide = await waitForText(preview(150), /111122223333 eu-west-1/);
+    // Long keys keep their distinctive end: the period's stem and extension.
+    expect(wide).toMatch(
+      new RegExp(`${day} +3 .* 111122223333 eu-west-1 +\\S*${output.slice(-30).replace(/[/.]/g, '\\$&')}`),
+    );
+    const narrow = await waitForText(preview(80), /111122223333 eu-west-1/);
+    expect(narrow).not.toContain('_collapsed.json.gz');
+    ctx.s3.destroy();
   });
 });

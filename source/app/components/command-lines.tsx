@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { useWidth } from './width.js';
 
 /** A shell command broken at word boundaries into lines ending in ` \`, ready to copy as is. */
 export function commandLines(command: string, width = 74): string[] {
@@ -26,9 +27,10 @@ export function commandLines(command: string, width = 74): string[] {
 }
 
 export function CommandLines({ command }: { readonly command: string }) {
+  const width = useWidth() - 6;
   return (
     <Box flexDirection="column" paddingLeft={2}>
-      {commandLines(command).map((line) => (
+      {commandLines(command, width).map((line) => (
         <Text key={line}>{line}</Text>
       ))}
     </Box>

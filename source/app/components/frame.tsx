@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { colour } from './theme.js';
+import { useWidth } from './width.js';
 
 export type KeyHint = readonly [key: string, what: string];
 
@@ -15,9 +16,10 @@ interface FrameProps {
 
 /** Every screen's frame: where you are and what is chosen, the step, and one line of key hints. */
 export function Frame({ step, context = [], hints, children }: FrameProps) {
+  const width = useWidth();
   const title = ['s3collapse', step, ...context.filter((part): part is string => Boolean(part))].join(' · ');
   return (
-    <Box flexDirection="column" paddingLeft={1} width={80}>
+    <Box flexDirection="column" paddingLeft={1} width={width}>
       <Text bold color={colour('accent')} wrap="truncate-end">
         {title}
       </Text>

@@ -13,6 +13,7 @@ import { ErrorLines } from '../components/error-lines.js';
 import { CommandLines } from '../components/command-lines.js';
 import { Frame, type KeyHint } from '../components/frame.js';
 import { colour } from '../components/theme.js';
+import { useWidth } from '../components/width.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
 import {
@@ -62,11 +63,18 @@ const clip = (text: string, width: number): string =>
 
 function Row({ row, series }: { readonly row: PreviewRow; readonly series: boolean }) {
   const tone = row.tone === 'error' ? colour('failed') : row.tone === 'warn' ? colour('running') : undefined;
-  const where = series ? clip(row.series || row.output, 40).padEnd(40) : clip(row.output, 40);
+  // 80 columns leave 40 for the output key; a wider terminal gives the rest to it.
+  const room = useWidth() - 40;
+  const both = series && room >= 70;
+  const where = both
+    ? `${clip(row.series, 30).padEnd(30)} ${clip(row.output, room - 31)}`
+    : series
+      ? clip(row.series || row.output, room).padEnd(room)
+      : clip(row.output, room);
   return (
     <Text dimColor={row.tone === 'dim'} color={tone}>
       {`${row.period.padEnd(13)} ${row.keys.padStart(8)} ${row.size.padStart(9)}   ${where}`}
-      {row.note ? ` ${clip(row.note, series ? 4 : 74 - 36 - where.length)}` : ''}
+      {row.note ? ` ${clip(row.note, series ? 4 : room + 34 - where.length)}` : ''}
     </Text>
   );
 }
@@ -143,6 +151,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
       ];
   const totals = plan ? planTotals(plan) : undefined;
   const series = (plan?.series.length ?? 0) > 1;
+  const wide = useWidth() - 40 >= 70;
   const top = state.top;
   const visible = rows.slice(top, top + VISIBLE_ROWS);
   const firstPeriod = plan?.periods[0];
@@ -156,7 +165,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
       {plan && totals ? (
         <>
           <Text bold>
-            {`${'period'.padEnd(13)} ${'keys'.padStart(8)} ${'size'.padStart(9)}   ${series ? 'series' : 'output'}`}
+            {`${'period'.padEnd(13)} ${'keys'.padStart(8)} ${'size'.padStart(9)}   ${series ? (wide ? `${'series'.padEnd(30)} output` : 'series') : 'output'}`}
           </Text>
           {top > 0 ? <Text dimColor>… {top} above</Text> : null}
           {visible.map((row, index) => (

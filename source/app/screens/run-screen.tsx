@@ -8,6 +8,7 @@ import { Bar, fraction } from '../components/bar.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame, type KeyHint } from '../components/frame.js';
 import { colour } from '../components/theme.js';
+import { useWidth } from '../components/width.js';
 import { useRun } from '../hooks/use-run.js';
 import { useStore } from '../hooks/use-store.js';
 
@@ -124,8 +125,9 @@ export function RunScreen({ ctx, plan, options, controller, active, onFinished, 
   const labels = progress.periods.map((period) =>
     several ? `${period.label} ${shortSeries(period.series)}` : period.label,
   );
+  const width = useWidth();
   const labelWidth = Math.max(6, ...labels.map((label) => label.length));
-  const barWidth = Math.max(4, Math.min(10, Math.floor((72 - labelWidth - 18) / 3)));
+  const barWidth = Math.max(4, Math.min(30, Math.floor((width - 8 - labelWidth - 18) / 3)));
   const firstActive = progress.periods.findIndex(
     (period) => period.phase !== 'done' && period.phase !== 'failed',
   );
