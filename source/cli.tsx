@@ -54,13 +54,13 @@ function withDemoDefaults(options: CliOptions, now: Date, interactive: boolean):
 }
 
 /**
- * --json, or no terminal: the non-interactive face (it refuses to delete without --yes). A terminal:
- * the guided app, or line-mode prompts with --plain.
+ * --json, or no keyboard: the non-interactive face (it refuses to delete without --yes). A terminal:
+ * the guided app; line-mode prompts with --plain, or when output goes to a pipe (Ink needs a screen).
  */
 function chooseFace(options: CliOptions): Face {
-  if (options.json) return runBatch;
-  if (options.plain) return runPlain;
-  if (!process.stdin.isTTY || !process.stdout.isTTY) return runBatch;
+  // Questions need a keyboard: without one every answer must come from flags.
+  if (options.json || !process.stdin.isTTY) return runBatch;
+  if (options.plain || !process.stdout.isTTY) return runPlain;
   return runApp;
 }
 

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { accessLogObjects, cloudTrailObjects } from '../../source/demo/log-generator.js';
 import { startDenyProxy, type ProxiedRequest, type Verdict } from '../support/deny-proxy.js';
 import { endpoint, listKeys, newBucket, putObjects, snapshot, testClient } from '../support/s3.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, startCli } from '../support/run-cli.js';
 
 const s3 = testClient();
 afterAll(() => s3.destroy());
@@ -224,5 +224,49 @@ describe('--series', () => {
     ).toEqual([['111122223333 eu-west-1', 'collapsed']]);
     const left = await listKeys(s3, bucket);
     for (const object of trail) expect(left.includes(object.key)).toBe(!object.key.startsWith(chosen));
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a script run safely: exit 130, uploads aborted, every original kept, and the same command finishes', async () => {
+    const bucket = await newBucket(s3, 'sigint');
+    const big = Array.from({ length: 12 }, (_, index) => ({
+      key: `logs/2024-05-01-10-00-${String(index).padStart(2, '0')}-${'B'.repeat(16)}`,
+      body: Buffer.alloc(1024 * 1024, `record ${index}\n`),
+    }));
+    await putObjects(s3, bucket, big);
+    // A slow wire, so the run is still uploading when the signal comes.
+    const proxy = await startDenyProxy(endpoint(), () => 'pass', { latencyMs: 150 });
+    try {
+      const flags = ['--endpoint', proxy.endpoint, '--bucket', bucket, '--from', '2024-05-01', '--yes'];
+      const child = startCli(flags);
+      await vi.waitFor(() => expect(proxy.seen.some((seen) => seen.operation === 'UploadPart')).toBe(true), {
+        timeout: 30_000,
+        interval: 20,
+      });
+      child.process.kill('SIGINT');
+      const run = await child.done;
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/Stopping safely/);
+      expect(proxy.seen.some((seen) => seen.operation === 'AbortMultipartUpload')).toBe(true);
+      expect(proxy.seen.some((seen) => seen.operation === 'CompleteMultipartUpload')).toBe(false);
+      expect((await listKeys(s3, bucket)).sort()).toEqual(big.map((object) => object.key).sort());
+    } finally {
+      await proxy.close();
+    }
+    const again = await runCli([
+      '--endpoint',
+      endpoint(),
+      '--bucket',
+      bucket,
+      '--from',
+      '2024-05-01',
+      '--yes',
+    ]);
+    expect(again.code).toBe(0);
+    expect(await listKeys(s3, bucket)).toEqual([
+      'logs/2024-05-01_collapsed',
+      'logs/_2024-05-01_collapsed.manifest.json',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +23,17 @@ function isolatedAwsFiles(): Record<string, string> {
   return { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
 }
 
+/** A CLI run still going: its process (to signal) and its outcome. */
+export interface StartedCli {
+  readonly process: ChildProcess;
+  readonly done: Promise<CliRun>;
+}
+
 /**
- * Runs the built CLI as a child process, asynchronously (a blocking spawn would stall the test
+ * Starts the built CLI as a child process, asynchronously (a blocking spawn would stall the test
  * process), with no terminal, local-server credentials and no access to the machine's AWS setup.
  */
-export function runCli(
-  args: readonly string[],
-  env: Record<string, string | undefined> = {},
-): Promise<CliRun> {
+export function startCli(args: readonly string[], env: Record<string, string | undefined> = {}): StartedCli {
   const base: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -43,10 +46,24 @@ export function runCli(
   const merged = Object.fromEntries(
     Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined),
   ) as Record<string, string>;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: merged, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+  let child: ChildProcess | undefined;
+  const done = new Promise<CliRun>((resolve) => {
+    child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: merged, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
+  return { process: child!, done };
+}
+
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  return startCli(args, env).done;
 }
