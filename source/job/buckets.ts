@@ -10,7 +10,9 @@ export interface BucketEntry {
 
 /** Every bucket the credentials may list, by name. */
 export async function listBuckets(connection: ConnectionOptions): Promise<BucketEntry[]> {
-  const s3 = createS3Client(connection);
+  // ListBuckets is global: any region answers it, and a machine may have none configured.
+  const region = connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const s3 = createS3Client({ ...connection, region });
   try {
     const buckets: BucketEntry[] = [];
     let token: string | undefined;
