@@ -100,6 +100,14 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
         : 'Renew them (aws sso login, or new keys).',
     );
   }
+  const message = String((error as SdkErrorShape)?.message ?? '');
+  // The SSO provider reports an expired or missing login as a CredentialsProviderError too.
+  if (/SSO session .*(expired|invalid)|Token is expired|refresh.*sso|sso login/i.test(message)) {
+    return new UserError(
+      `The SSO session${profileHint} has expired or is not logged in.`,
+      `Log in again: aws sso login${context.profile ? ` --profile ${context.profile}` : ''}.`,
+    );
+  }
   if (
     code === 'CredentialsProviderError' ||
     /Could not load credentials|Could not resolve credentials/.test(String((error as SdkErrorShape)?.message))

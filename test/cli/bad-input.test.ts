@@ -178,3 +178,11 @@ describe('confirmation', () => {
     expect(await snapshot(s3, bucket)).toEqual(before);
   });
 });
+
+describe('no terminal and answers missing', () => {
+  it('names the flag to give', async () => {
+    const run = await runCli(['--endpoint', endpoint(), '--from', '2024-05-01', '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/No bucket given\.\n\s+Pass --bucket NAME/);
+  });
+});
