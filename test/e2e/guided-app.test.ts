@@ -90,3 +90,38 @@ describe('the guided app in a real terminal (built CLI, pseudo-terminal)', () =>
     expect((await getBytes(s3, bucket, `logs/${day}_collapsed`)).equals(expected)).toBe(true);
   });
 });
+
+describe('the guided demo in a real terminal', () => {
+  let term: CliTerminal | undefined;
+  afterEach(() => term?.kill());
+
+  it('runs every step against the built-in server, without an AWS account', async () => {
+    term = await spawnCli(['--demo'], { cols: 80, rows: 24, env: { ...awsFiles(), NO_COLOR: '1' } });
+    await term.waitFor('user/demo', 60_000);
+    expect(term.screen()).toContain('1/7 profile');
+    term.write(ENTER);
+
+    await term.waitFor('3 of 3 buckets match', 20_000);
+    term.write('access');
+    await term.waitFor('1 of 3 buckets match');
+    term.write(ENTER);
+
+    await term.waitFor('How these keys are built', 20_000);
+    expect(term.screen()).toMatch(/prefix +date +time UTC +unique id/);
+    term.write(ENTER);
+    await term.waitFor('4/7 range');
+    term.write(ENTER);
+    await term.waitFor(/total +900 /, 20_000);
+    term.write(ENTER);
+    await term.waitFor('Type the bucket name to go on');
+    term.write('demo-access-logs');
+    await term.waitFor('go on:  demo-access-logs');
+    term.write(ENTER);
+
+    await term.waitFor('done in', 60_000);
+    expect(term.screen()).toMatch(/objects +900 → 6 \(3 outputs \+ 3 manifests\)/);
+    expect(term.screen()).toContain('900 originals deleted');
+    term.write('q');
+    expect(await term.exit()).toBe(0);
+  });
+});
