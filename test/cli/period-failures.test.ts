@@ -17,6 +17,10 @@ const originals = accessLogObjects({
   seed: 3,
 });
 
+/** A script run on one bucket and day, as cron would run it. */
+const runScript = (bucket: string) =>
+  runCli(['--endpoint', endpoint(), '--bucket', bucket, '--from', '2024-05-01', '--yes', '--json']);
+
 async function seeded(label: string, extra: ReadonlyArray<{ key: string; body: Buffer | string }> = []) {
   const bucket = await newBucket(s3, label);
   await putObjects(s3, bucket, [...originals, ...extra]);
@@ -99,16 +103,7 @@ describe('periods that cannot be collapsed change nothing', () => {
   it('gzip and plain mixed in a period', async () => {
     const gz = { key: 'logs/2024-05-01-12-00-00-0123456789ABCDEF', body: gzipSync('compressed record\n') };
     const { bucket, before } = await seeded('mixed-gz', [gz]);
-    const run = await runCli([
-      '--endpoint',
-      endpoint(),
-      '--bucket',
-      bucket,
-      '--from',
-      '2024-05-01',
-      '--yes',
-      '--json',
-    ]);
+    const run = await runScript(bucket);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).periods[0].error).toMatch(
       /mixes gzip and plain inputs: logs\/2024-05-01-12-00-00-0123456789ABCDEF is gzip, the others like logs\/.* are plain/,
@@ -120,16 +115,7 @@ describe('periods that cannot be collapsed change nothing', () => {
     const { bucket, before } = await seeded('no-manifest', [
       { key: 'logs/2024-05-01_collapsed', body: 'someone else wrote this\n' },
     ]);
-    const run = await runCli([
-      '--endpoint',
-      endpoint(),
-      '--bucket',
-      bucket,
-      '--from',
-      '2024-05-01',
-      '--yes',
-      '--json',
-    ]);
+    const run = await runScript(bucket);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).periods[0].error).toMatch(
       /logs\/2024-05-01_collapsed already exists but has no manifest/,
@@ -142,16 +128,7 @@ describe('periods that cannot be collapsed change nothing', () => {
       { key: 'logs/2024-05-01_collapsed', body: 'bytes\n' },
       { key: 'logs/_2024-05-01_collapsed.manifest.json', body: '{"format":"something-else"}' },
     ]);
-    const run = await runCli([
-      '--endpoint',
-      endpoint(),
-      '--bucket',
-      bucket,
-      '--from',
-      '2024-05-01',
-      '--yes',
-      '--json',
-    ]);
+    const run = await runScript(bucket);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).periods[0].error).toMatch(
       /The manifest logs\/_2024-05-01_collapsed.manifest.json cannot be read/,
