@@ -222,7 +222,7 @@ export async function collapsePeriod(
   emit({
     type: 'period-start',
     periodId: period.id,
-    downloadTotal: (committedOutput?.size ?? 0) + sum(period.incoming.map((member) => member.size)),
+    downloadTotal: expectedBytes(period),
   });
   const base = manifestBase(plan, period, options);
   const layout = layoutById(plan.layout);
