@@ -1,13 +1,7 @@
 // Seeds a local S3 server with many small log objects, then times the tool against the raw floor
 // (the same requests with no logic) and the seed's approach (one key at a time), and prints ratios.
 // Usage: npm run bench  [BENCH_OBJECTS=2000 BENCH_REPEATS=3 BENCH_SIZE=2048]
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import pMap from 'p-map';
 import { createS3Client } from '../source/aws/s3-client.js';
@@ -15,6 +9,7 @@ import { seedBuckets } from '../source/demo/demo.js';
 import { randomSource, type SeedObject } from '../source/demo/log-generator.js';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../source/demo/s3-server.js';
 import { planRun } from '../source/engine/plan.js';
+import { listPages } from '../source/engine/s3-objects.js';
 import { executePlan } from '../source/engine/run.js';
 import { DEFAULT_RUN_OPTIONS } from '../source/engine/types.js';
 import { formatBytes, formatCount } from '../source/format.js';
@@ -42,14 +37,8 @@ function objects(seed: number): SeedObject[] {
 
 async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  for await (const page of listPages(s3, bucket, prefix))
+    for (const object of page) if (object.Key) keys.push(object.Key);
   return keys;
 }
 
