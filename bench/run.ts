@@ -15,7 +15,7 @@ import { DEFAULT_RUN_OPTIONS } from '../source/engine/types.js';
 import { formatBytes, formatCount } from '../source/format.js';
 import { s3AccessSimple } from '../source/layouts/s3-access-simple.js';
 import { periodOf } from '../source/periods.js';
-import { startDenyProxy } from '../test/support/deny-proxy.js';
+import { startFaultProxy } from '../test/support/fault-proxy.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 2000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -109,7 +109,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const server = await startLocalS3();
-  const proxy = await startDenyProxy(server.endpoint, () => 'pass', { latencyMs: LATENCY_MS });
+  const proxy = await startFaultProxy(server.endpoint, () => ({ kind: 'pass' }), { latencyMs: LATENCY_MS });
   const s3 = createS3Client({ endpoint: proxy.endpoint, credentials: LOCAL_S3_CREDENTIALS });
   // Seeding goes straight to the server: only the measured runs pay the emulated latency.
   const seeder = createS3Client({ endpoint: server.endpoint, credentials: LOCAL_S3_CREDENTIALS });

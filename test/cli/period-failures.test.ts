@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { accessLogObjects, cloudTrailObjects } from '../../source/demo/log-generator.js';
-import { startDenyProxy, type ProxiedRequest, type Verdict } from '../support/deny-proxy.js';
+import { startFaultProxy, type Fault, type ProxiedRequest } from '../support/fault-proxy.js';
 import { endpoint, listKeys, newBucket, putObjects, snapshot, testClient } from '../support/s3.js';
 import { runCli, startCli } from '../support/run-cli.js';
 
@@ -27,8 +27,8 @@ async function seeded(label: string, extra: ReadonlyArray<{ key: string; body: B
   return { bucket, before: await snapshot(s3, bucket) };
 }
 
-async function runThroughPolicy(bucket: string, rule: (request: ProxiedRequest) => Verdict) {
-  const proxy = await startDenyProxy(endpoint(), rule);
+async function runThroughPolicy(bucket: string, rule: (request: ProxiedRequest) => Fault) {
+  const proxy = await startFaultProxy(endpoint(), rule);
   try {
     return await runCli([
       '--endpoint',
@@ -49,7 +49,7 @@ describe('access denied', () => {
   it('on listing: one clear line, exit 2', async () => {
     const { bucket, before } = await seeded('deny-list');
     const run = await runThroughPolicy(bucket, (request) =>
-      request.operation === 'ListObjectsV2' ? 'deny' : 'pass',
+      request.operation === 'ListObjectsV2' ? { kind: 'deny' } : { kind: 'pass' },
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
@@ -62,13 +62,17 @@ describe('access denied', () => {
   it.each([
     [
       'GetObject',
-      (request: ProxiedRequest): Verdict =>
-        request.operation === 'GetObject' && !request.key.endsWith('.json') ? 'deny' : 'pass',
+      (request: ProxiedRequest): Fault =>
+        request.operation === 'GetObject' && !request.key.endsWith('.json')
+          ? { kind: 'deny' }
+          : { kind: 'pass' },
     ],
     [
       'PutObject',
-      (request: ProxiedRequest): Verdict =>
-        request.operation === 'PutObject' || request.operation === 'CreateMultipartUpload' ? 'deny' : 'pass',
+      (request: ProxiedRequest): Fault =>
+        request.operation === 'PutObject' || request.operation === 'CreateMultipartUpload'
+          ? { kind: 'deny' }
+          : { kind: 'pass' },
     ],
   ])('on %s: the period fails, exit 1, the bucket unchanged', async (operation, rule) => {
     const { bucket, before } = await seeded(`deny-${operation.toLowerCase()}`);
@@ -84,7 +88,7 @@ describe('access denied', () => {
   it('on delete: every key that stayed is reported, exit 1, and each is inside the verified output', async () => {
     const { bucket } = await seeded('deny-delete');
     const run = await runThroughPolicy(bucket, (request) =>
-      request.operation === 'DeleteObjects' ? 'delete-errors' : 'pass',
+      request.operation === 'DeleteObjects' ? { kind: 'delete-errors' } : { kind: 'pass' },
     );
     expect(run.code).toBe(1);
     const period = JSON.parse(run.stdout).periods[0];
@@ -213,7 +217,7 @@ describe('Ctrl-C', () => {
     }));
     await putObjects(s3, bucket, big);
     // A slow wire, so the run is still uploading when the signal comes.
-    const proxy = await startDenyProxy(endpoint(), () => 'pass', { latencyMs: 150 });
+    const proxy = await startFaultProxy(endpoint(), () => ({ kind: 'pass' }), { latencyMs: 150 });
     try {
       const flags = ['--endpoint', proxy.endpoint, '--bucket', bucket, '--from', '2024-05-01', '--yes'];
       const child = startCli(flags);

@@ -3,7 +3,7 @@ import { accessLogObjects, type SeedObject } from '../../source/demo/log-generat
 import { parseManifest, serializeManifest, type Manifest } from '../../source/engine/manifest.js';
 import { exitCodeOf } from '../../source/engine/run.js';
 import { collapseRange } from '../support/collapse.js';
-import { startDenyProxy } from '../support/deny-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import {
   contextFor,
   endpoint,
@@ -88,8 +88,8 @@ describe('running again', () => {
 
   it('deletes keys a failed delete left behind, appending nothing', async () => {
     const { bucket, originals } = await seededBucket('leftover');
-    const proxy = await startDenyProxy(endpoint(), (seen) =>
-      seen.operation === 'DeleteObjects' ? 'delete-errors' : 'pass',
+    const proxy = await startFaultProxy(endpoint(), (seen) =>
+      seen.operation === 'DeleteObjects' ? { kind: 'delete-errors' } : { kind: 'pass' },
     );
     try {
       const viaProxy = testClient(proxy.endpoint);
@@ -116,8 +116,10 @@ describe('running again', () => {
   it('finishes a run that died after uploading but before its manifest was complete', async () => {
     const { bucket, originals } = await seededBucket('crash-new');
     let manifestWrites = 0;
-    const proxy = await startDenyProxy(endpoint(), (seen) =>
-      seen.operation === 'PutObject' && seen.key === MANIFEST && ++manifestWrites === 2 ? 'deny' : 'pass',
+    const proxy = await startFaultProxy(endpoint(), (seen) =>
+      seen.operation === 'PutObject' && seen.key === MANIFEST && ++manifestWrites === 2
+        ? { kind: 'deny' }
+        : { kind: 'pass' },
     );
     try {
       const viaProxy = testClient(proxy.endpoint);
@@ -142,8 +144,10 @@ describe('running again', () => {
     await collapseRange(contextFor(s3, bucket, NOW), request);
     await putObjects(s3, bucket, lateKeys);
     let manifestWrites = 0;
-    const proxy = await startDenyProxy(endpoint(), (seen) =>
-      seen.operation === 'PutObject' && seen.key === MANIFEST && ++manifestWrites === 2 ? 'deny' : 'pass',
+    const proxy = await startFaultProxy(endpoint(), (seen) =>
+      seen.operation === 'PutObject' && seen.key === MANIFEST && ++manifestWrites === 2
+        ? { kind: 'deny' }
+        : { kind: 'pass' },
     );
     try {
       const viaProxy = testClient(proxy.endpoint);
@@ -218,7 +222,7 @@ describe('stopping a multipart upload', () => {
       body: Buffer.alloc(1024 * 1024, `record ${index}\n`),
     }));
     await putObjects(s3, bucket, originals);
-    const proxy = await startDenyProxy(endpoint());
+    const proxy = await startFaultProxy(endpoint());
     const controller = new AbortController();
     try {
       const viaProxy = testClient(proxy.endpoint);
