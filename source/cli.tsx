@@ -3,18 +3,36 @@
 // on that mid-run; the README says which Node versions are supported. An explicit setting is kept.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Only light modules are imported statically: the signal handlers below must be in place before the
+// SDK, Ink or the prompts load (hundreds of milliseconds in which Ctrl-C would otherwise kill the
+// process), and --version or a --json run should not pay for faces they never show.
 import { setMaxListeners } from 'node:events';
-import { runBatch } from './batch/run-batch.js';
-import { runApp } from './app/run-app.js';
-import { runPlain } from './plain/run-plain.js';
 import type { ConnectionOptions } from './aws/s3-client.js';
 import type { Face } from './job/face.js';
-import { startDemo, DEMO_DAYS, type Demo } from './demo/demo.js';
+import type { Demo } from './demo/demo.js';
 import { isUserError, messageOf } from './errors.js';
 import { formatCount } from './format.js';
 import { HELP, parseCliArgs, type CliOptions } from './options.js';
 import { periodLabel, periodOf } from './periods.js';
 import { VERSION } from './version.js';
+
+const controller = new AbortController();
+// Every request in flight listens on the one run signal.
+setMaxListeners(0, controller.signal);
+let interrupts = 0;
+function onInterrupt(): void {
+  interrupts += 1;
+  if (interrupts === 1) {
+    process.stderr.write(
+      '\nStopping safely: aborting uploads in flight, deleting nothing unverified… (Ctrl-C again to quit at once)\n',
+    );
+    controller.abort();
+  } else {
+    process.exit(130);
+  }
+}
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
 
 const DAY = 86_400_000;
 
@@ -42,13 +60,13 @@ function printError(error: unknown, json: boolean): number {
  * The demo's defaults: every finished day it seeded and, without questions, its first bucket. A guided
  * demo still asks for the bucket, so the newcomer sees every step.
  */
-function withDemoDefaults(options: CliOptions, now: Date, interactive: boolean): CliOptions {
+function withDemoDefaults(options: CliOptions, now: Date, interactive: boolean, days: number): CliOptions {
   const today = periodOf(now, 'day').start.getTime();
   const dated = options.from !== undefined || options.to !== undefined;
   return {
     ...options,
     bucket: options.bucket ?? (interactive ? undefined : 'demo-access-logs'),
-    from: dated ? options.from : periodLabel(periodOf(new Date(today - DEMO_DAYS * DAY), 'day')),
+    from: dated ? options.from : periodLabel(periodOf(new Date(today - days * DAY), 'day')),
     to: dated ? options.to : periodLabel(periodOf(new Date(today - DAY), 'day')),
   };
 }
@@ -57,11 +75,30 @@ function withDemoDefaults(options: CliOptions, now: Date, interactive: boolean):
  * --json, or no keyboard: the non-interactive face (it refuses to delete without --yes). A terminal:
  * the guided app; line-mode prompts with --plain, or when output goes to a pipe (Ink needs a screen).
  */
-function chooseFace(options: CliOptions): Face {
+type FaceName = 'batch' | 'plain' | 'app';
+
+function chooseFace(options: CliOptions): FaceName {
   // Questions need a keyboard: without one every answer must come from flags.
-  if (options.json || !process.stdin.isTTY) return runBatch;
-  if (options.plain || !process.stdout.isTTY) return runPlain;
-  return runApp;
+  if (options.json || !process.stdin.isTTY) return 'batch';
+  if (options.plain || !process.stdout.isTTY) return 'plain';
+  return 'app';
+}
+
+/** Loads only the face that runs: a script run never loads React, Ink or the prompts. */
+async function loadFace(name: FaceName): Promise<Face> {
+  if (name === 'batch') return (await import('./batch/run-batch.js')).runBatch;
+  if (name === 'plain') return (await import('./plain/run-plain.js')).runPlain;
+  return (await import('./app/run-app.js')).runApp;
+}
+
+/** Stopped before the run began (while connecting or planning): nothing was written. */
+function printInterrupted(json: boolean): number {
+  process.stderr.write('Stopped before anything was written; nothing was changed.\n');
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ error: { message: 'Interrupted before the run started; nothing was changed.', fix: null }, exitCode: 130 }, null, 2)}\n`,
+    );
+  return 130;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -80,44 +117,36 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const controller = new AbortController();
-  // Every request in flight listens on the one run signal.
-  setMaxListeners(0, controller.signal);
-  let interrupts = 0;
-  const onInterrupt = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nStopping safely: aborting uploads in flight, deleting nothing unverified… (Ctrl-C again to quit at once)\n',
-      );
-      controller.abort();
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-
   let demo: Demo | undefined;
+  let demoDays = 0;
   try {
     let connection: ConnectionOptions = {
       profile: options.profile,
       region: options.region,
       endpoint: options.endpoint,
+      expectedBucketOwner: options.expectedBucketOwner,
     };
     if (options.demo) {
       process.stderr.write(
         'demo: starting a local S3 server and seeding it with realistic logs (nothing here touches AWS)…\n',
       );
+      const { startDemo, DEMO_DAYS } = await import('./demo/demo.js');
+      demoDays = DEMO_DAYS;
       demo = await startDemo(new Date());
       const seeded = demo.buckets.reduce((total, bucket) => total + bucket.objects.length, 0);
       process.stderr.write(
         `demo: ${demo.server.endpoint} holds ${formatCount(seeded)} objects in ${demo.buckets.map((bucket) => bucket.name).join(', ')}\n`,
       );
-      connection = { endpoint: demo.server.endpoint, credentials: demo.credentials };
+      connection = {
+        endpoint: demo.server.endpoint,
+        credentials: demo.credentials,
+        expectedBucketOwner: options.expectedBucketOwner,
+      };
     }
-    const face = chooseFace(options);
-    if (demo) options = withDemoDefaults(options, new Date(), face !== runBatch);
+    const faceName = chooseFace(options);
+    if (demo) options = withDemoDefaults(options, new Date(), faceName !== 'batch', demoDays);
+    const face = await loadFace(faceName);
+    if (controller.signal.aborted) return printInterrupted(options.json);
     return await face({
       options,
       connection,
@@ -130,7 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
       stderr: process.stderr,
     });
   } catch (error) {
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) return printInterrupted(options.json);
     return printError(error, options.json);
   } finally {
     await demo?.stop();

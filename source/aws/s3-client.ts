@@ -4,6 +4,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { requireBucketOwner } from './request-middleware.js';
 
 export interface ConnectionOptions {
   readonly profile?: string | undefined;
@@ -14,7 +15,16 @@ export interface ConnectionOptions {
   readonly credentials?: AwsCredentialIdentity | undefined;
   /** Parallel requests the client may hold open. */
   readonly maxSockets?: number | undefined;
+  /** Every request that names a bucket carries it: S3 refuses buckets another account owns. */
+  readonly expectedBucketOwner?: string | undefined;
 }
+
+/**
+ * Attempts per request. S3 answers 503 SlowDown while it scales a prefix and connections drop: both
+ * are routine on long runs, so the budget is well above the SDK's 3; `adaptive` also slows the
+ * client's own send rate while S3 throttles.
+ */
+export const MAX_ATTEMPTS = 10;
 
 export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
@@ -36,7 +46,7 @@ export function credentialsFor(
 export function createS3Client(options: ConnectionOptions): S3Client {
   const endpoint = options.endpoint ?? endpointFromEnv();
   const maxSockets = options.maxSockets ?? 128;
-  return new S3Client({
+  const s3 = new S3Client({
     region: options.region ?? (endpoint ? 'us-east-1' : undefined),
     credentials: credentialsFor(options),
     ...(endpoint
@@ -52,5 +62,9 @@ export function createS3Client(options: ConnectionOptions): S3Client {
       httpsAgent: new Agent({ keepAlive: true, maxSockets }),
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     }),
+    retryMode: 'adaptive',
+    maxAttempts: MAX_ATTEMPTS,
   });
+  if (options.expectedBucketOwner) requireBucketOwner(s3, options.expectedBucketOwner);
+  return s3;
 }

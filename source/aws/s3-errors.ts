@@ -27,8 +27,55 @@ interface SdkErrorShape {
   Code?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   cause?: unknown;
+}
+
+/** Calls that open the connection: a network failure there is about where S3 is, not about load. */
+const CONNECTING = new Set(['HeadBucket', 'ListBuckets', 'GetCallerIdentity']);
+
+/**
+ * A failure that is nobody's input mistake and usually passes: throttling, dropped connections, S3's
+ * own 500s — after the SDK spent its retry budget. The message names the cause and says that running
+ * again finishes the job; it never suggests a flag, because no flag is wrong.
+ */
+export class TransientS3Error extends Error {
+  override readonly name = 'TransientS3Error';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+function transient(error: unknown, context: S3CallContext, target: string): TransientS3Error | undefined {
+  const code = errorCode(error);
+  const status = httpStatus(error);
+  const attempts = (error as SdkErrorShape)?.$metadata?.attempts;
+  const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (code === 'SlowDown' || status === 503) {
+    return new TransientS3Error(
+      `S3 kept answering 503 ${code === 'SlowDown' ? 'SlowDown' : code} to ${context.operation} on ${target}${tries}: it is throttling this prefix. Run again later, or with a lower --concurrency.`,
+      code,
+    );
+  }
+  if (status !== undefined && status >= 500) {
+    return new TransientS3Error(
+      `S3 answered ${status} ${code} to ${context.operation} on ${target}${tries}. Run again to finish.`,
+      code,
+    );
+  }
+  if (
+    NETWORK.has(code) ||
+    /socket hang up|premature close|aborted/i.test(String((error as SdkErrorShape)?.message))
+  ) {
+    return new TransientS3Error(
+      `The connection to ${context.endpoint ?? 'S3'} failed (${code}) during ${context.operation} on ${target}${tries}. Run again to finish.`,
+      code,
+    );
+  }
+  return undefined;
 }
 
 /** The service's error code, or the network error code (ECONNREFUSED …) for transport failures. */
@@ -43,6 +90,7 @@ export function httpStatus(error: unknown): number | undefined {
 }
 
 const NETWORK = new Set([
+  'EPIPE',
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -117,7 +165,7 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
       'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure.',
     );
   }
-  if (NETWORK.has(code)) {
+  if (NETWORK.has(code) && CONNECTING.has(context.operation)) {
     return new UserError(
       `Cannot reach ${context.endpoint ?? 'S3'} (${code}).`,
       context.endpoint
@@ -125,5 +173,5 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
         : 'Check your network and --region.',
     );
   }
-  return error;
+  return transient(error, context, target) ?? error;
 }

@@ -16,7 +16,6 @@ export function runOptionsFrom(options: CliOptions, version: string): RunOptions
     ...DEFAULT_RUN_OPTIONS,
     periodConcurrency: options.concurrency,
     storageClass: options.storageClass,
-    expectedBucketOwner: options.expectedBucketOwner,
     tool: `s3collapse-tui ${version}`,
   };
 }

@@ -1,30 +1,23 @@
-import { Upload } from '@aws-sdk/lib-storage';
-import type { StorageClass } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { explainS3Error } from '../aws/s3-errors.js';
 import { isUserError, messageOf } from '../errors.js';
 import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
-import { deleteKeys } from './delete-members.js';
-import { MANIFEST_FORMAT, serializeManifest, type Manifest } from './manifest.js';
+import { deleteMembers } from './delete-members.js';
+import type { Manifest } from './manifest.js';
 import {
-  abortMultipartUpload,
-  deleteObject,
-  headObject,
-  putText,
-  type HeadWithMetadata,
-} from './s3-objects.js';
+  abortAbandonedUploads,
+  manifestBase,
+  releasePeriod,
+  rewriteManifest,
+  takePeriod,
+  type HeldManifest,
+} from './period-manifest.js';
+import type { RunScope } from './run-scope.js';
+import { headObject, type HeadWithMetadata } from './s3-objects.js';
 import type { Encoding } from './separators.js';
-import type {
-  EmitEvent,
-  EngineContext,
-  ObjectHead,
-  PeriodPlan,
-  PeriodResult,
-  Plan,
-  RunOptions,
-} from './types.js';
+import { OutputWriteError, uploadOutput, type UploadedOutput } from './upload-output.js';
+import { AnotherRunError, conditionFor } from './write-condition.js';
+import type { Member, ObjectHead, PeriodPlan, PeriodResult, VerifiedBy } from './types.js';
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
@@ -46,45 +39,24 @@ function resultOf(
   };
 }
 
-function manifestBase(
-  plan: Plan,
-  period: PeriodPlan,
-  options: RunOptions,
-): Omit<Manifest, 'state' | 'encoding' | 'output' | 'members'> {
-  return {
-    format: MANIFEST_FORMAT,
-    tool: options.tool,
-    updatedAt: new Date().toISOString(),
-    layout: plan.layout,
-    prefix: plan.root,
-    series: period.series.base,
-    period: {
-      by: period.period.by,
-      start: period.period.start.toISOString(),
-      end: period.period.end.toISOString(),
-    },
-  };
-}
-
 const sameHead = (a: ObjectHead | null, b: ObjectHead | null): boolean =>
   a === null || b === null ? a === b : a.etag === b.etag && a.size === b.size;
 
-/** Deletes a verified period's members and reports every key that could not be deleted. */
+/** A period failed after this run touched it; the message says what state it left. */
+export class PeriodFailure extends Error {
+  override readonly name = 'PeriodFailure';
+}
+
+/** Deletes a verified period's members, each only if it is still the version the plan saw. */
 async function deleteVerified(
-  ctx: EngineContext,
+  scope: RunScope,
   period: PeriodPlan,
-  keys: readonly string[],
-  options: RunOptions,
-  emit: EmitEvent,
-  signal: AbortSignal | undefined,
+  members: readonly Member[],
 ): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed'>> {
-  if (keys.length === 0) return { keysDeleted: 0, deleteFailed: [] };
-  emit({ type: 'deleting', periodId: period.id, keys: keys.length });
-  const outcome = await deleteKeys(ctx.s3, ctx.bucket, keys, {
-    signal,
-    expectedBucketOwner: options.expectedBucketOwner,
-  });
-  emit({
+  if (members.length === 0) return { keysDeleted: 0, deleteFailed: [] };
+  scope.emit({ type: 'deleting', periodId: period.id, keys: members.length });
+  const outcome = await deleteMembers(scope.ctx.s3, scope.ctx.bucket, members, { signal: scope.signal });
+  scope.emit({
     type: 'keys-deleted',
     periodId: period.id,
     deleted: outcome.deleted.length,
@@ -104,23 +76,11 @@ export function partSizeFor(bytes: number, configured: number): number {
 const expectedBytes = (period: PeriodPlan): number =>
   (period.committed?.output?.size ?? 0) + sum(period.incoming.map((member) => member.size));
 
-/**
- * Streams the committed prefix and the new members into the output (replacing it only if it is still
- * what the plan saw), then checks what landed: our run's object, with every byte we streamed.
- */
-async function uploadAndVerify(
-  ctx: EngineContext,
-  period: PeriodPlan,
-  options: RunOptions,
-  emit: EmitEvent,
-  signal: AbortSignal | undefined,
-  runId: string,
-  encoding: Encoding,
-): Promise<{ concatenation: Concatenation; head: HeadWithMetadata }> {
+function concatenationFor(scope: RunScope, period: PeriodPlan, encoding: Encoding): Concatenation {
   const committedOutput = period.committed?.output ?? null;
-  const concatenation = new Concatenation({
-    s3: ctx.s3,
-    bucket: ctx.bucket,
+  return new Concatenation({
+    s3: scope.ctx.s3,
+    bucket: scope.ctx.bucket,
     prefix:
       committedOutput && period.currentOutput
         ? {
@@ -133,128 +93,94 @@ async function uploadAndVerify(
     members: period.incoming,
     encoding,
     fetch: {
-      concurrency: options.downloadConcurrency,
-      maxBytesInFlight: options.maxBytesInFlight,
-      streamAbove: options.partSize,
+      concurrency: scope.options.downloadConcurrency,
+      maxBytesInFlight: scope.options.maxBytesInFlight,
+      streamAbove: scope.options.partSize,
     },
-    signal,
-    onDownloaded: (bytes) => emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
-    onConcatenated: (bytes) => emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
+    signal: scope.signal,
+    gateFor: (key) => scope.gates.forKey(key),
+    onDownloaded: (bytes) => scope.emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
+    onConcatenated: (bytes) => scope.emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
   });
-  // Upload gets its own controller: once the body has been read, only it can keep the upload from
-  // completing after Ctrl-C. Linked with addEventListener, never `onabort =` (that would replace others).
-  const stop = new AbortController();
-  const forwardAbort = () => stop.abort();
-  signal?.addEventListener('abort', forwardAbort, { once: true });
-  const upload = new Upload({
-    client: ctx.s3,
-    partSize: partSizeFor(expectedBytes(period), options.partSize),
-    queueSize: options.uploadQueueSize,
-    leavePartsOnError: false,
-    abortController: stop,
-    params: {
-      Bucket: ctx.bucket,
-      Key: period.outputKey,
-      Body: Readable.from(concatenation.chunks(), { objectMode: false }),
-      ContentType: encoding === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',
-      Metadata: { 's3collapse-run': runId, 's3collapse-manifest': period.manifestKey },
-      StorageClass: options.storageClass as StorageClass | undefined,
-      ExpectedBucketOwner: options.expectedBucketOwner,
-      ...(period.currentOutput ? { IfMatch: period.currentOutput.etag } : { IfNoneMatch: '*' }),
-    },
-  });
-  upload.on('httpUploadProgress', (progress) => {
-    emit({ type: 'bytes-uploaded', periodId: period.id, loaded: progress.loaded ?? 0 });
-  });
-  const uploaded = await upload
-    .done()
-    .catch(async (error: unknown) => {
-      // Upload rejects at once on abort and aborts its multipart upload later, in the background: do it
-      // here and wait, so a stopped run leaves no parts behind (a second abort of the same id is harmless).
-      if (stop.signal.aborted && upload.uploadId) {
-        await abortMultipartUpload(ctx.s3, ctx.bucket, period.outputKey, upload.uploadId);
-      }
-      throw explainS3Error(error, { operation: 'PutObject', bucket: ctx.bucket, key: period.outputKey });
-    })
-    .finally(() => signal?.removeEventListener('abort', forwardAbort));
-
-  const found = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
-  const uploadedEtag = 'ETag' in uploaded ? uploaded.ETag : undefined;
-  if (
-    !found ||
-    found.size !== concatenation.bytes ||
-    found.metadata['s3collapse-run'] !== runId ||
-    (uploadedEtag !== undefined && found.etag !== uploadedEtag)
-  ) {
-    throw new Error(
-      `Verification failed for ${period.outputKey}: expected ${concatenation.bytes} bytes from this run, found ${found ? `${found.size} bytes` : 'nothing'}. Originals kept.`,
-    );
-  }
-  return { concatenation, head: found };
 }
 
 /**
- * One period through the protocol: pending manifest → upload (only over the output the plan saw) →
- * verify → complete manifest → delete exactly the planned keys. Any failure before the manifest is
- * complete leaves every original in place.
+ * Checks what landed is this run's object with every byte streamed: its run id, size and ETag, and —
+ * where the server keeps one — the full-object CRC64NVME S3 computed against the one computed here.
+ * Every request body also carried its Content-MD5, which the server checked on arrival.
  */
-export async function collapsePeriod(
-  ctx: EngineContext,
-  plan: Plan,
+function verify(
   period: PeriodPlan,
-  options: RunOptions,
-  emit: EmitEvent,
-  signal?: AbortSignal,
-): Promise<PeriodResult> {
+  found: HeadWithMetadata | null,
+  uploaded: UploadedOutput,
+  runId: string,
+): VerifiedBy {
+  const problem = !found
+    ? 'nothing is there'
+    : found.metadata['s3collapse-run'] !== runId
+      ? 'another run wrote it'
+      : found.size !== uploaded.size
+        ? `${found.size} bytes, not the ${uploaded.size} streamed`
+        : uploaded.etag && found.etag !== uploaded.etag
+          ? 'its ETag is not the upload’s'
+          : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
+            ? 'S3’s CRC64NVME differs from the one computed while streaming'
+            : undefined;
+  if (problem) {
+    throw new PeriodFailure(
+      `Verification of ${period.outputKey} failed: ${problem}. Nothing was deleted; originals kept, and the next run writes the output again.`,
+    );
+  }
+  return found?.crc64nvme && uploaded.crc64nvme ? 'size+crc64nvme' : 'size+content-md5';
+}
+
+/**
+ * One period through the protocol. Every write says what it expects to find:
+ *   1. pending manifest — If-Match the manifest the plan read, or If-None-Match when there was none;
+ *   2. output — If-Match the output the plan saw, or If-None-Match when there was none;
+ *   3. verify (HeadObject: run id, size, ETag, CRC64NVME where kept);
+ *   4. complete manifest — If-Match the pending one this run wrote;
+ *   5. delete exactly the planned keys, each If-Match the ETag the plan listed.
+ * A failed condition means another run is on this period: stop, never overwrite. Until step 4 every
+ * original is in place; a failure before it puts the manifest back only when the output certainly did
+ * not change, and otherwise leaves it pending for the next run to finish.
+ */
+export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promise<PeriodResult> {
   if (period.status === 'failed')
     return resultOf(period, { status: 'failed', error: period.problem ?? 'failed' });
   if (period.status === 'skipped') return resultOf(period, { status: 'skipped' });
-  const alreadyKeys = period.alreadyCollapsed.map((member) => member.key);
   if (period.status === 'already-collapsed') {
     return resultOf(period, {
       status: 'already-collapsed',
-      ...(await deleteVerified(ctx, period, alreadyKeys, options, emit, signal)),
+      ...(await deleteVerified(scope, period, period.alreadyCollapsed)),
     });
   }
 
   const committed = period.committed;
   const committedOutput = committed?.output ?? null;
-  emit({
-    type: 'period-start',
-    periodId: period.id,
-    downloadTotal: expectedBytes(period),
-  });
-  const base = manifestBase(plan, period, options);
-  const layout = layoutById(plan.layout);
-  const expected: Encoding = layout.extension.endsWith('.gz') ? 'gzip' : 'plain';
+  scope.emit({ type: 'period-start', periodId: period.id, downloadTotal: expectedBytes(period) });
+  const base = manifestBase(scope, period);
 
-  // A pending manifest whose output is already the verified one: only the manifest needs finishing.
+  // A pending manifest over the verified output, nothing new: only the manifest needs finishing.
   if (
     period.incoming.length === 0 &&
     committed &&
     committedOutput &&
     sameHead(period.currentOutput, committedOutput)
   ) {
-    await putText(
-      ctx.s3,
-      ctx.bucket,
-      period.manifestKey,
-      serializeManifest({ ...committed, ...base, state: 'complete', incoming: undefined }),
+    await abortAbandonedUploads(scope, period);
+    await rewriteManifest(
+      scope,
+      period,
+      { etag: period.manifestObject?.etag ?? '', runId: committed.runId ?? '' },
+      { ...committed, ...base, state: 'complete', incoming: undefined, pendingSince: undefined },
     );
     return resultOf(period, {
       status: 'already-collapsed',
       outputSize: committedOutput.size,
       sha256: committedOutput.sha256,
-      ...(await deleteVerified(ctx, period, alreadyKeys, options, emit, signal)),
+      ...(await deleteVerified(scope, period, period.alreadyCollapsed)),
     });
-  }
-
-  // Servers that ignore If-Match / If-None-Match (s3rver among them) still get this check.
-  const before = await headObject(ctx.s3, ctx.bucket, period.outputKey, signal);
-  if (!sameHead(before, period.currentOutput)) {
-    throw new Error(
-      `${period.outputKey} changed since the plan (another run?); nothing was changed for this period.`,
-    );
   }
 
   const runId = randomUUID();
@@ -267,59 +193,101 @@ export async function collapsePeriod(
     members: committed?.members ?? [],
     incoming: period.incoming.map(({ key, size, etag, lastModified }) => ({ key, size, etag, lastModified })),
   };
-  await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest(pending), options);
-  let uploaded: Awaited<ReturnType<typeof uploadAndVerify>>;
-  try {
-    uploaded = await uploadAndVerify(
-      ctx,
-      period,
-      options,
-      emit,
-      signal,
-      runId,
-      committed?.encoding ?? expected,
-    );
-  } catch (error) {
-    await restoreManifest(ctx, period);
-    throw error;
-  }
-  const { concatenation, head: after } = uploaded;
+  const held = await takePeriod(scope, period, pending);
+  await abortAbandonedUploads(scope, period);
+
+  const layout = layoutById(scope.plan.layout);
+  const encoding: Encoding = committed?.encoding ?? (layout.extension.endsWith('.gz') ? 'gzip' : 'plain');
+  const concatenation = concatenationFor(scope, period, encoding);
+  const uploaded = await writeOutput(scope, period, held, concatenation, encoding);
+
+  const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey);
+  const verifiedBy = verify(period, found, uploaded, runId);
   const sha256 = concatenation.sha256();
-  emit({ type: 'period-verified', periodId: period.id, size: after.size, sha256 });
+  scope.emit({ type: 'period-verified', periodId: period.id, size: uploaded.size, sha256 });
 
   const complete: Manifest = {
     ...base,
     state: 'complete',
     runId,
     encoding: concatenation.encoding,
-    output: { key: period.outputKey, size: after.size, sha256, etag: after.etag },
+    output: {
+      key: period.outputKey,
+      size: uploaded.size,
+      sha256,
+      etag: found!.etag,
+      ...(verifiedBy === 'size+crc64nvme' ? { crc64nvme: found!.crc64nvme } : {}),
+    },
     members: [...(committed?.members ?? []), ...concatenation.members],
   };
-  await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest(complete), options);
+  try {
+    await rewriteManifest(scope, period, held, complete);
+  } catch (error) {
+    if (error instanceof AnotherRunError) {
+      throw new PeriodFailure(
+        `Another run took over this period while this run was uploading (${period.manifestKey} changed); its output was written but nothing was deleted. Originals kept; the next run finishes the period.`,
+      );
+    }
+    throw new PeriodFailure(
+      `${messageOf(error)} The output was written and verified, but its manifest is still pending, so nothing was deleted. Originals kept; the next run finishes the period.`,
+    );
+  }
 
-  const keys = [...alreadyKeys, ...period.incoming.map((member) => member.key)];
   return resultOf(period, {
     status: 'collapsed',
-    outputSize: after.size,
+    outputSize: uploaded.size,
     sha256,
-    ...(await deleteVerified(ctx, period, keys, options, emit, signal)),
+    verifiedBy,
+    ...(await deleteVerified(scope, period, [...period.alreadyCollapsed, ...period.incoming])),
   });
 }
 
 /**
- * After a failure: if the output is still what the plan saw, put the manifest back as it was (or remove
- * the pending one this run wrote), so a failed period leaves the bucket as it found it. If the output
- * was already replaced, the pending manifest stays: it is what lets the next run recover.
+ * Uploads the output over exactly what the plan saw. On failure, puts the period back as the plan
+ * found it when the output certainly did not land; if it may have (a connection lost during the final
+ * request), the manifest stays pending and the message says so.
  */
-async function restoreManifest(ctx: EngineContext, period: PeriodPlan): Promise<void> {
+async function writeOutput(
+  scope: RunScope,
+  period: PeriodPlan,
+  held: HeldManifest,
+  concatenation: Concatenation,
+  encoding: Encoding,
+): Promise<UploadedOutput> {
   try {
-    const now = await headObject(ctx.s3, ctx.bucket, period.outputKey);
-    if (!sameHead(now, period.currentOutput)) return;
-    if (period.manifest)
-      await putText(ctx.s3, ctx.bucket, period.manifestKey, serializeManifest(period.manifest));
-    else await deleteObject(ctx.s3, ctx.bucket, period.manifestKey);
-  } catch {
-    // Best effort: a pending manifest left behind is harmless, the next run reads it.
+    return await uploadOutput({
+      s3: scope.ctx.s3,
+      bucket: scope.ctx.bucket,
+      key: period.outputKey,
+      body: concatenation.chunks(),
+      partSize: partSizeFor(expectedBytes(period), scope.options.partSize),
+      queueSize: scope.options.uploadQueueSize,
+      condition: conditionFor(period.currentOutput?.etag),
+      contentType: encoding === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',
+      metadata: { 's3collapse-run': held.runId, 's3collapse-manifest': period.manifestKey },
+      storageClass: scope.options.storageClass,
+      fullObjectChecksum: scope.ctx.fullObjectChecksum === true,
+      signal: scope.signal,
+      onUploaded: (loaded) => scope.emit({ type: 'bytes-uploaded', periodId: period.id, loaded }),
+    });
+  } catch (error) {
+    const failure = error instanceof OutputWriteError ? error : new OutputWriteError(error, false);
+    if (!failure.leftNothing) {
+      // The final request's answer was lost: if the object that landed is this run's, go on with it.
+      const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey).catch(() => null);
+      if (found?.metadata['s3collapse-run'] === held.runId)
+        return { etag: found.etag, size: concatenation.bytes, parts: 0 };
+    }
+    if (scope.signal?.aborted) {
+      if (failure.leftNothing) await releasePeriod(scope, period, held);
+      throw failure.reason;
+    }
+    const text = periodErrorText(failure.reason);
+    if (failure.leftNothing && (await releasePeriod(scope, period, held)))
+      throw new PeriodFailure(`${text} Originals kept; nothing was changed.`);
+    throw new PeriodFailure(
+      `${text} Originals kept; the period's manifest is left pending and the next run finishes it.`,
+    );
   }
 }
 

@@ -1,12 +1,11 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
-import { explainS3Error } from '../aws/s3-errors.js';
 import { UserError } from '../errors.js';
+import { GzipInspector } from './gzip-inspector.js';
 import type { ManifestMember } from './manifest.js';
 import { fetchInOrder, type OrderedFetchOptions } from './ordered-fetch.js';
+import { readObject, readWhole, type ReadOptions } from './read-object.js';
+import type { RequestGate } from './request-gate.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
 import type { Member } from './types.js';
 
@@ -27,6 +26,8 @@ export interface ConcatenationInput {
   readonly encoding: Encoding | null;
   readonly fetch: OrderedFetchOptions;
   readonly signal?: AbortSignal | undefined;
+  /** The AIMD gate of the prefix a key is under, when the run throttles GETs per prefix. */
+  readonly gateFor?: ((key: string) => RequestGate | undefined) | undefined;
   readonly onDownloaded: (bytes: number) => void;
   readonly onConcatenated: (bytes: number) => void;
 }
@@ -87,7 +88,10 @@ export class Concatenation {
     if (input.prefix && input.prefix.size > 0) yield* this.prefixChunks(input.prefix);
     const ordered = fetchInOrder(
       input.members,
-      { fetchWhole: (member) => this.fetchWhole(member), fetchStream: (member) => this.fetchStream(member) },
+      {
+        fetchWhole: (member) => readWhole(input.s3, input.bucket, member, this.readOptions(member)),
+        fetchStream: async (member) => readObject(input.s3, input.bucket, member, this.readOptions(member)),
+      },
       input.fetch,
     );
     for await (const { item: member, body } of ordered) {
@@ -98,8 +102,8 @@ export class Concatenation {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
         if (body.data.length > 0) {
           const encoding = this.checkEncoding(member.key, body.data);
-          yield this.emit(body.data);
           separator = await separatorAfter(body.data, encoding, member.key);
+          yield this.emit(body.data);
         } else {
           separator = Buffer.alloc(0);
         }
@@ -111,28 +115,26 @@ export class Concatenation {
     }
   }
 
+  private readOptions(member: Member): ReadOptions {
+    return {
+      signal: this.input.signal,
+      gate: this.input.gateFor?.(member.key),
+      onBytes: this.input.onDownloaded,
+    };
+  }
+
   private async *prefixChunks(prefix: CommittedPrefix): AsyncGenerator<Buffer> {
     const { s3, bucket, signal } = this.input;
     const prefixHash = createHash('sha256');
     let seen = 0;
-    const object = await s3
-      .send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: prefix.key,
-          Range: `bytes=0-${prefix.size - 1}`,
-          IfMatch: prefix.etag,
-        }),
-        { abortSignal: signal },
-      )
-      .catch((error: unknown) => {
-        throw explainS3Error(error, { operation: 'GetObject', bucket, key: prefix.key });
-      });
-    for await (const chunk of object.Body as Readable) {
-      const buffer = chunk as Buffer;
+    const version = { key: prefix.key, etag: prefix.etag, size: prefix.size };
+    for await (const buffer of readObject(s3, bucket, version, {
+      signal,
+      onBytes: this.input.onDownloaded,
+      prefixOnly: true,
+    })) {
       prefixHash.update(buffer);
       seen += buffer.length;
-      this.input.onDownloaded(buffer.length);
       yield this.emit(buffer);
     }
     const digest = prefixHash.digest('hex');
@@ -143,31 +145,6 @@ export class Concatenation {
     }
   }
 
-  private async get(member: Member): Promise<Readable> {
-    const { s3, bucket, signal } = this.input;
-    // IfMatch: the bytes we stream are exactly the version the plan saw, or the period fails.
-    const object = await s3
-      .send(new GetObjectCommand({ Bucket: bucket, Key: member.key, IfMatch: member.etag || undefined }), {
-        abortSignal: signal,
-      })
-      .catch((error: unknown) => {
-        throw explainS3Error(error, { operation: 'GetObject', bucket, key: member.key });
-      });
-    return object.Body as Readable;
-  }
-
-  private async fetchWhole(member: Member): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const chunk of await this.get(member)) parts.push(chunk as Buffer);
-    const data = Buffer.concat(parts);
-    this.input.onDownloaded(data.length);
-    return data;
-  }
-
-  private async fetchStream(member: Member): Promise<AsyncIterable<Uint8Array>> {
-    return this.get(member);
-  }
-
   /** Streams a member too large to hold, and returns the separator it needs. */
   private async *streamMember(
     member: Member,
@@ -176,36 +153,22 @@ export class Concatenation {
     let seen = 0;
     let encoding: Encoding | undefined;
     let lastByte: number | undefined;
-    const gunzip = createGunzip();
-    let gunzipFailed: Error | undefined;
-    gunzip.on('data', (text: Buffer) => {
-      if (text.length > 0) lastByte = text[text.length - 1];
-    });
-    gunzip.on('error', (error) => {
-      gunzipFailed = error;
-    });
+    let inspector: GzipInspector | undefined;
     for await (const chunk of chunks) {
       this.input.signal?.throwIfAborted();
       if (chunk.length === 0) continue;
       encoding ??= this.checkEncoding(member.key, chunk);
       seen += chunk.length;
-      this.input.onDownloaded(chunk.length);
       if (encoding === 'gzip') {
-        if (!gunzip.write(chunk) && !gunzipFailed) await once(gunzip, 'drain');
+        inspector ??= new GzipInspector(member.key);
+        await inspector.write(chunk);
       } else {
         lastByte = chunk[chunk.length - 1];
       }
       yield this.emit(chunk);
     }
     if (seen !== member.size) throw sizeChanged(member, seen);
-    if (encoding === 'gzip') {
-      gunzip.end();
-      if (!gunzipFailed) await once(gunzip, 'end').catch(() => undefined);
-      if (gunzipFailed)
-        throw new Error(
-          `${member.key} is not valid gzip (${gunzipFailed.message}); nothing was changed for its period.`,
-        );
-    }
+    if (inspector) lastByte = await inspector.end(seen);
     return encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
   }
 }

@@ -2,7 +2,7 @@ import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import pMap from 'p-map';
 import { errorCode } from '../aws/s3-errors.js';
 import { messageOf } from '../errors.js';
-import type { DeleteFailure } from './types.js';
+import type { DeleteFailure, Member } from './types.js';
 
 const BATCH = 1000;
 
@@ -11,23 +11,26 @@ export interface DeleteOutcome {
   readonly failed: readonly DeleteFailure[];
 }
 
+/** S3's answer for one key whose ETag no longer matches: it was rewritten after the plan. */
+const CHANGED = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);
+
 /**
- * Deletes exactly these keys, in DeleteObjects batches of ≤1000 (Quiet: false, so every key is confirmed
- * or reported). A key the answer does not mention counts as failed. Ctrl-C lets a batch in flight
- * finish and starts no new one: deleting verified members is safe to resume on the next run.
+ * Deletes exactly these members, in DeleteObjects batches of ≤1000 (Quiet: false, so every key is
+ * confirmed or reported), each only if it is still the version the plan listed (its ETag: S3's
+ * conditional delete). A key rewritten since keeps its new bytes, which are in no output: it is
+ * reported as kept and never retried blindly. A key the answer does not mention counts as failed.
+ * Ctrl-C lets a batch in flight finish and starts no new one: deleting verified members is safe to
+ * resume on the next run.
  */
-export async function deleteKeys(
+export async function deleteMembers(
   s3: S3Client,
   bucket: string,
-  keys: readonly string[],
-  options: {
-    signal?: AbortSignal | undefined;
-    expectedBucketOwner?: string | undefined;
-    onBatch?: (deleted: number) => void;
-  },
+  members: readonly Member[],
+  options: { signal?: AbortSignal | undefined; onBatch?: (deleted: number) => void },
 ): Promise<DeleteOutcome> {
-  const batches: string[][] = [];
-  for (let index = 0; index < keys.length; index += BATCH) batches.push(keys.slice(index, index + BATCH));
+  const batches: Member[][] = [];
+  for (let index = 0; index < members.length; index += BATCH)
+    batches.push(members.slice(index, index + BATCH));
   const deleted: string[] = [];
   const failed: DeleteFailure[] = [];
   await pMap(
@@ -35,7 +38,11 @@ export async function deleteKeys(
     async (batch) => {
       if (options.signal?.aborted) {
         failed.push(
-          ...batch.map((key) => ({ key, code: 'Interrupted', message: 'not deleted: the run was stopped' })),
+          ...batch.map(({ key }) => ({
+            key,
+            code: 'Interrupted',
+            message: 'not deleted: the run was stopped',
+          })),
         );
         return;
       }
@@ -43,15 +50,23 @@ export async function deleteKeys(
         const answer = await s3.send(
           new DeleteObjectsCommand({
             Bucket: bucket,
-            ExpectedBucketOwner: options.expectedBucketOwner,
-            Delete: { Quiet: false, Objects: batch.map((key) => ({ Key: key })) },
+            Delete: {
+              Quiet: false,
+              Objects: batch.map(({ key, etag }) => ({ Key: key, ...(etag ? { ETag: etag } : {}) })),
+            },
           }),
         );
         const confirmed = new Set((answer.Deleted ?? []).map((entry) => entry.Key));
         const reported = new Map((answer.Errors ?? []).map((entry) => [entry.Key, entry]));
-        for (const key of batch) {
+        for (const { key } of batch) {
           const error = reported.get(key);
-          if (error)
+          if (error && CHANGED.has(error.Code ?? ''))
+            failed.push({
+              key,
+              code: error.Code ?? 'PreconditionFailed',
+              message: 'kept: it was rewritten after the plan, and its new bytes are in no output',
+            });
+          else if (error)
             failed.push({ key, code: error.Code ?? 'Error', message: error.Message ?? 'delete failed' });
           else if (confirmed.has(key)) deleted.push(key);
           else
@@ -63,7 +78,7 @@ export async function deleteKeys(
         }
         options.onBatch?.(batch.length);
       } catch (error) {
-        failed.push(...batch.map((key) => ({ key, code: errorCode(error), message: messageOf(error) })));
+        failed.push(...batch.map(({ key }) => ({ key, code: errorCode(error), message: messageOf(error) })));
       }
     },
     { concurrency: 4 },

@@ -69,8 +69,8 @@ async function candidatesFromManifests(
 ): Promise<DetectionCandidate[]> {
   const found = new Map<string, DetectionCandidate>();
   for (const key of manifestKeys.slice(0, 5)) {
-    const text = await getText(ctx.s3, ctx.bucket, key, signal);
-    const parsed = text === null ? undefined : parseManifest(text);
+    const object = await getText(ctx.s3, ctx.bucket, key, signal);
+    const parsed = object === null ? undefined : parseManifest(object.text);
     if (!parsed?.ok) continue;
     const layout = layouts.find((candidate) => candidate.id === parsed.manifest.layout);
     const member = parsed.manifest.members[0];

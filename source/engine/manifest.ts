@@ -27,6 +27,8 @@ export const manifestSchema = z.object({
   tool: z.string(),
   updatedAt: z.string(),
   runId: z.string().optional(),
+  /** While pending: since when (S3's clock), across the runs that took it over. See pendingSince(). */
+  pendingSince: z.string().optional(),
   layout: z.string(),
   /** The `--prefix` the layout starts at: with `layout`, what a later run needs to find this series again. */
   prefix: z.string(),
@@ -39,6 +41,8 @@ export const manifestSchema = z.object({
       size: z.number().int().nonnegative(),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       etag: z.string(),
+      /** Base64 full-object CRC64NVME that S3 checked at upload, where the server keeps one. */
+      crc64nvme: z.string().optional(),
     })
     .nullable(),
   members: z.array(manifestMemberSchema),

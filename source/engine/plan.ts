@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest } from './manifest.js';
-import { diffAgainstOutput } from './plan-diff.js';
+import { diffAgainstOutput, type PeriodDiff } from './plan-diff.js';
 import { getText, headObject, listChildren, listPages } from './s3-objects.js';
 import type { EngineContext, Member, Plan, PeriodPlan } from './types.js';
 
@@ -50,8 +50,22 @@ export async function listPeriodMembers(
     }
   }
   // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
-  // the server (the layouts only accept ASCII keys, where string order is S3's byte order).
-  return members.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // the server. S3 orders by UTF-8 bytes, which JavaScript's UTF-16 order does not always match.
+  return members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+}
+
+/** S3 refuses keys longer than 1,024 bytes (UTF-8). */
+const MAX_KEY_BYTES = 1024;
+
+function keyTooLong(manifestKey: string): PeriodDiff {
+  return {
+    incoming: [],
+    alreadyCollapsed: [],
+    committed: null,
+    manifest: null,
+    status: 'failed',
+    problem: `The manifest key for this period would be ${Buffer.byteLength(manifestKey)} bytes, more than the 1,024 S3 allows (the prefix is very long); nothing was changed. Use a shorter --out-prefix.`,
+  };
 }
 
 export function outputKeyFor(layout: Layout, series: Series, period: Period, outPrefix = ''): string {
@@ -89,17 +103,20 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
     async ({ series: one, period }): Promise<PeriodPlan> => {
       const outputKey = outputKeyFor(layout, one, period, request.outPrefix);
       const manifestKey = manifestKeyFor(outputKey);
-      const [listed, head, manifestText] = await Promise.all([
+      const [listed, head, manifestObject] = await Promise.all([
         listPeriodMembers(ctx, layout, one, period, signal),
         headObject(ctx.s3, ctx.bucket, outputKey, signal),
         getText(ctx.s3, ctx.bucket, manifestKey, signal),
       ]);
-      const diff = diffAgainstOutput(listed, {
-        outputKey,
-        manifestKey,
-        head,
-        manifest: manifestText === null ? null : parseManifest(manifestText),
-      });
+      const diff =
+        Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
+          ? keyTooLong(manifestKey)
+          : diffAgainstOutput(listed, {
+              outputKey,
+              manifestKey,
+              head,
+              manifest: manifestObject === null ? null : parseManifest(manifestObject.text),
+            });
       const label = periodLabel(period);
       return {
         id: `${one.base}|${label}`,
@@ -112,6 +129,7 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
         alreadyCollapsed: diff.alreadyCollapsed,
         committed: diff.committed,
         manifest: diff.manifest,
+        manifestObject,
         currentOutput: head ? { etag: head.etag, size: head.size } : null,
         status: diff.status,
         ...(diff.problem ? { problem: diff.problem } : {}),

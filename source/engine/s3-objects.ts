@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -10,6 +12,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { explainS3Error, httpStatus, errorCode } from '../aws/s3-errors.js';
 import type { ObjectHead } from './types.js';
+import {
+  AnotherRunError,
+  conditionHeaders,
+  isConditionFailure,
+  type WriteCondition,
+} from './write-condition.js';
 
 /** Every object under a prefix, a page (≤1000) at a time, in key order. */
 export async function* listPages(
@@ -68,6 +76,8 @@ const isNotFound = (error: unknown): boolean =>
 
 export interface HeadWithMetadata extends ObjectHead {
   readonly metadata: Record<string, string>;
+  /** The full-object CRC64NVME S3 computed, base64, where the server keeps one. */
+  readonly crc64nvme?: string | undefined;
 }
 
 export async function headObject(
@@ -77,12 +87,26 @@ export async function headObject(
   signal?: AbortSignal,
 ): Promise<HeadWithMetadata | null> {
   try {
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    return { etag: head.ETag ?? '', size: head.ContentLength ?? 0, metadata: head.Metadata ?? {} };
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), {
+      abortSignal: signal,
+    });
+    return {
+      etag: head.ETag ?? '',
+      size: head.ContentLength ?? 0,
+      metadata: head.Metadata ?? {},
+      crc64nvme: head.ChecksumCRC64NVME,
+    };
   } catch (error) {
     if (isNotFound(error)) return null;
     throw explainS3Error(error, { operation: 'HeadObject', bucket, key });
   }
+}
+
+/** A small object read whole, with what a later conditional write needs: its ETag. */
+export interface TextObject {
+  readonly text: string;
+  readonly etag: string;
+  readonly lastModified: Date;
 }
 
 export async function getText(
@@ -90,52 +114,109 @@ export async function getText(
   bucket: string,
   key: string,
   signal?: AbortSignal,
-): Promise<string | null> {
+): Promise<TextObject | null> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    return (await object.Body?.transformToString('utf-8')) ?? '';
+    return {
+      text: (await object.Body?.transformToString('utf-8')) ?? '',
+      etag: object.ETag ?? '',
+      lastModified: object.LastModified ?? new Date(0),
+    };
   } catch (error) {
     if (isNotFound(error)) return null;
     throw explainS3Error(error, { operation: 'GetObject', bucket, key });
   }
 }
 
-export async function putText(
+/**
+ * Writes a small text object only if the key holds what the condition says, and returns the new ETag.
+ * A failed condition is an AnotherRunError. Not abortable: a write in flight settles, so the caller
+ * always knows which state it left.
+ */
+export async function putTextIf(
   s3: S3Client,
   bucket: string,
   key: string,
   text: string,
-  extra: { expectedBucketOwner?: string | undefined } = {},
-): Promise<void> {
-  await s3
-    .send(
+  condition: WriteCondition,
+): Promise<string> {
+  const body = Buffer.from(text, 'utf8');
+  try {
+    const answer = await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: text,
+        Body: body,
         ContentType: 'application/json',
-        ExpectedBucketOwner: extra.expectedBucketOwner,
+        ContentMD5: createHash('md5').update(body).digest('base64'),
+        ...conditionHeaders(condition),
       }),
-    )
-    .catch((error: unknown) => {
-      throw explainS3Error(error, { operation: 'PutObject', bucket, key });
-    });
+    );
+    return answer.ETag ?? '';
+  } catch (error) {
+    if (isConditionFailure(error)) throw new AnotherRunError(key, 'manifest');
+    throw explainS3Error(error, { operation: 'PutObject', bucket, key });
+  }
 }
 
-export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+/** Deletes a key only if it is still the object with this ETag (S3's conditional delete). */
+export async function deleteObjectIf(s3: S3Client, bucket: string, key: string, etag: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new AnotherRunError(key, 'manifest');
     throw explainS3Error(error, { operation: 'DeleteObject', bucket, key });
-  });
+  }
 }
 
-/** Best effort: an upload already completed or aborted answers NoSuchUpload, which is what we want. */
+export interface OpenUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated: Date;
+}
+
+/** The incomplete multipart uploads on exactly this key. */
+export async function listUploads(s3: S3Client, bucket: string, key: string): Promise<OpenUpload[]> {
+  const uploads: OpenUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    const page = await s3
+      .send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          Prefix: key,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw explainS3Error(error, { operation: 'ListMultipartUploads', bucket, key });
+      });
+    for (const upload of page.Uploads ?? []) {
+      if (upload.Key === key && upload.UploadId)
+        uploads.push({ key, uploadId: upload.UploadId, initiated: upload.Initiated ?? new Date(0) });
+    }
+    if (!page.IsTruncated) return uploads;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
+}
+
+/**
+ * True once the upload can no longer complete: aborted now, or already gone (NoSuchUpload: completed
+ * or aborted before). False when S3 could not be asked: the upload may still complete.
+ */
 export async function abortMultipartUpload(
   s3: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
-): Promise<void> {
-  await s3
-    .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-    .catch(() => undefined);
+): Promise<boolean> {
+  try {
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'NoSuchUpload' || httpStatus(error) === 404;
+  }
 }

@@ -1,5 +1,5 @@
-import { gzipSync, gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { lastGzipByte } from './gzip-inspector.js';
 
 export type Encoding = 'gzip' | 'plain';
 
@@ -16,21 +16,11 @@ export function encodingOf(firstBytes: Uint8Array): Encoding {
   return firstBytes[0] === 0x1f && firstBytes[1] === 0x8b ? 'gzip' : 'plain';
 }
 
-const gunzipAsync = promisify(gunzip);
-
 /** What to write after a whole member so that records never fuse; empty when it already ends a line. */
 export async function separatorAfter(data: Buffer, encoding: Encoding, key: string): Promise<Buffer> {
   if (data.length === 0) return Buffer.alloc(0);
-  if (encoding === 'plain') return data[data.length - 1] === NEWLINE ? Buffer.alloc(0) : PLAIN_NEWLINE;
-  let text: Buffer;
-  try {
-    text = await gunzipAsync(data);
-  } catch (error) {
-    throw new Error(
-      `${key} is not valid gzip (${(error as Error).message}); nothing was changed for its period.`,
-    );
-  }
-  return text.length === 0 || text[text.length - 1] === NEWLINE ? Buffer.alloc(0) : GZIP_NEWLINE;
+  if (encoding === 'plain') return separatorForLastByte(data[data.length - 1], 'plain');
+  return separatorForLastByte(await lastGzipByte(data, key), 'gzip');
 }
 
 export function separatorForLastByte(lastByte: number | undefined, encoding: Encoding): Buffer {

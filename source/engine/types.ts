@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { LayoutId, Series } from '../layouts/index.js';
 import type { Granularity, Period } from '../periods.js';
 import type { Manifest } from './manifest.js';
+import type { TextObject } from './s3-objects.js';
 
 /** One original log object as the plan saw it. Only these are ever streamed or deleted. */
 export interface Member {
@@ -34,6 +35,8 @@ export interface PeriodPlan {
   readonly committed: Manifest | null;
   /** The manifest as found, pending or complete. */
   readonly manifest: Manifest | null;
+  /** The manifest object as read: its exact text (to put back unchanged), ETag and time. */
+  readonly manifestObject: TextObject | null;
   /** What sits at the output key now; the upload replaces it only if it is still this. */
   readonly currentOutput: ObjectHead | null;
   /** `planned`, `already-collapsed` (delete only), `skipped` (nothing there) or `failed` (problem). */
@@ -56,6 +59,13 @@ export interface DeleteFailure {
   readonly message: string;
 }
 
+/**
+ * How an output was checked after upload, beyond its size and run id: `crc64nvme`, S3's full-object
+ * CRC64NVME matched the one computed while streaming; `content-md5`, the server checked each request
+ * body against its MD5 but keeps no full-object checksum (S3-compatible servers).
+ */
+export type VerifiedBy = 'size+crc64nvme' | 'size+content-md5';
+
 export interface PeriodResult {
   readonly id: string;
   readonly label: string;
@@ -66,6 +76,7 @@ export interface PeriodResult {
   readonly outputKey: string;
   readonly outputSize?: number;
   readonly sha256?: string;
+  readonly verifiedBy?: VerifiedBy;
   readonly keysDeleted: number;
   readonly deleteFailed: readonly DeleteFailure[];
   readonly error?: string;
@@ -113,7 +124,6 @@ export interface RunOptions {
   readonly partSize: number;
   readonly uploadQueueSize: number;
   readonly storageClass?: string | undefined;
-  readonly expectedBucketOwner?: string | undefined;
   readonly tool: string;
 }
 
@@ -131,4 +141,6 @@ export interface EngineContext {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly now: () => Date;
+  /** S3 itself (not a compatible server): uploads ask it to check a full-object CRC64NVME. */
+  readonly fullObjectChecksum?: boolean | undefined;
 }

@@ -1,7 +1,7 @@
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { assertProfileExists } from '../aws/profiles.js';
 import { openBucket } from '../aws/open-bucket.js';
-import type { ConnectionOptions } from '../aws/s3-client.js';
+import { endpointFromEnv, type ConnectionOptions } from '../aws/s3-client.js';
 import type { EngineContext } from '../engine/types.js';
 import { UserError } from '../errors.js';
 
@@ -34,6 +34,8 @@ export async function connect(
   }
   if (connection.profile && !connection.credentials) await assertProfileExists(connection.profile);
   const opened = await openBucket(connection, bucket);
-  const ctx: EngineContext = { s3: opened.s3, bucket, now };
+  // Only S3 itself keeps full-object checksums; S3-compatible servers get Content-MD5 checks alone.
+  const fullObjectChecksum = !(connection.endpoint ?? endpointFromEnv());
+  const ctx: EngineContext = { s3: opened.s3, bucket, now, fullObjectChecksum };
   return { ctx, region: opened.region, connection, versioned: await isVersioned(ctx) };
 }

@@ -52,12 +52,6 @@ describe('explainS3Error', () => {
       /No AWS credentials found/,
       /--profile NAME/,
     ],
-    [
-      'a refused connection',
-      sdkError({ cause: { code: 'ECONNREFUSED' } }),
-      /Cannot reach S3 \(ECONNREFUSED\)/,
-      /network/,
-    ],
   ];
   it.each(cases)('%s', (_, error, message, fix) => {
     const explained = explainS3Error(error, context);
@@ -66,8 +60,42 @@ describe('explainS3Error', () => {
     expect((explained as UserError).fix).toMatch(fix);
   });
 
+  it('a refused connection while connecting is about where S3 is: check the network and --region', () => {
+    const explained = explainS3Error(sdkError({ cause: { code: 'ECONNREFUSED' } }), {
+      operation: 'HeadBucket',
+      bucket: 'logs',
+    });
+    expect(explained).toBeInstanceOf(UserError);
+    expect((explained as UserError).message).toMatch(/Cannot reach S3 \(ECONNREFUSED\)/);
+    expect((explained as UserError).fix).toMatch(/network and --region/);
+  });
+
+  const transient: Array<[string, Error, RegExp]> = [
+    [
+      'a connection reset mid-run',
+      sdkError({ cause: { code: 'ECONNRESET' }, $metadata: { attempts: 10 } }),
+      /^The connection to S3 failed \(ECONNRESET\) during GetObject on s3:\/\/logs\/a\/b after 10 attempts\. Run again to finish\.$/,
+    ],
+    [
+      'throttling',
+      sdkError({ Code: 'SlowDown', $metadata: { httpStatusCode: 503, attempts: 10 } }),
+      /^S3 kept answering 503 SlowDown to GetObject on s3:\/\/logs\/a\/b after 10 attempts: it is throttling this prefix\. Run again later, or with a lower --concurrency\.$/,
+    ],
+    [
+      'S3’s own failure',
+      sdkError({ Code: 'InternalError', $metadata: { httpStatusCode: 500, attempts: 10 } }),
+      /^S3 answered 500 InternalError to GetObject on s3:\/\/logs\/a\/b after 10 attempts\. Run again to finish\.$/,
+    ],
+  ];
+  it.each(transient)('%s names the cause, not a flag to check', (_, error, message) => {
+    const explained = explainS3Error(error, context);
+    expect(explained).not.toBeInstanceOf(UserError);
+    expect((explained as Error).message).toMatch(message);
+    expect((explained as Error).message).not.toMatch(/--region/);
+  });
+
   it('passes anything unexpected through untouched', () => {
-    const odd = sdkError({ Code: 'InternalError', $metadata: { httpStatusCode: 500 } });
+    const odd = sdkError({ Code: 'SomethingNew', $metadata: { httpStatusCode: 400 } });
     expect(explainS3Error(odd, context)).toBe(odd);
   });
 });

@@ -1,0 +1,67 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { errorCode, httpStatus } from './s3-errors.js';
+
+/** What a throttled attempt was about: enough for a listener to find the prefix it belongs to. */
+export interface ThrottledAttempt {
+  readonly bucket?: string | undefined;
+  readonly key?: string | undefined;
+}
+
+export type ThrottleListener = (attempt: ThrottledAttempt) => void;
+
+const THROTTLE_CODES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** S3's "reduce your request rate": 503 SlowDown (and the generic throttling codes some servers use). */
+export function isThrottle(error: unknown): boolean {
+  return THROTTLE_CODES.has(errorCode(error)) || httpStatus(error) === 503;
+}
+
+const listeners = new WeakMap<S3Client, Set<ThrottleListener>>();
+
+/**
+ * Calls `listener` for every attempt S3 answers with a throttle, including the ones the SDK then
+ * retries on its own: the retries hide them from the caller, but the caller's own concurrency should
+ * still back off (AIMD). Returns the function that stops listening.
+ */
+export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void {
+  let set = listeners.get(s3);
+  if (!set) {
+    const created = new Set<ThrottleListener>();
+    set = created;
+    listeners.set(s3, created);
+    // The deserialize step runs inside the retry loop (finalizeRequest), so it sees every attempt.
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (isThrottle(error)) {
+            const input = args.input as { Bucket?: string; Key?: string };
+            for (const one of created) one({ bucket: input.Bucket, key: input.Key });
+          }
+          throw error;
+        }
+      },
+      { step: 'deserialize', name: 's3collapseThrottleObserver', priority: 'low' },
+    );
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * `--expected-bucket-owner` on every request that names a bucket, set in one place so no call can
+ * forget it: S3 then refuses (403) any request to a bucket another account owns.
+ */
+export function requireBucketOwner(s3: S3Client, account: string): void {
+  s3.middlewareStack.add(
+    (next) => (args) => {
+      const input = args.input as { Bucket?: string; ExpectedBucketOwner?: string };
+      if (input.Bucket !== undefined && input.ExpectedBucketOwner === undefined) {
+        input.ExpectedBucketOwner = account;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 's3collapseExpectedBucketOwner', override: true },
+  );
+}

@@ -1,0 +1,75 @@
+import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
+import { finished } from 'node:stream/promises';
+
+/** A gzip input that cannot go into an output as it is: corrupt, or with bytes after its gzip data. */
+export class GzipInputError extends Error {
+  override readonly name = 'GzipInputError';
+}
+
+/**
+ * Decompresses a gzip input as it streams by, to learn its last decompressed byte (does it end a
+ * line?) and to check it is gzip through and through. Node's gunzip stops quietly at bytes that are
+ * not a gzip member (trailing zeros, say) and ends early; readers of a concatenation stop there too
+ * (`zcat`: "trailing garbage ignored"), so every member after it would become unreadable. Such an
+ * input is refused: its period is left as it is, and the message says why.
+ */
+export class GzipInspector {
+  private readonly gunzip: Gunzip = createGunzip();
+  private readonly settled: Promise<void>;
+  private failure: Error | undefined;
+  private lastByte: number | undefined;
+
+  constructor(private readonly key: string) {
+    this.gunzip.on('data', (text: Buffer) => {
+      if (text.length > 0) this.lastByte = text[text.length - 1];
+    });
+    // Listening from the start: 'end' may come before the input does (trailing bytes), and an
+    // 'end' that already happened would never resolve a listener added later.
+    this.settled = finished(this.gunzip).catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    });
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.failure || this.gunzip.writableEnded || this.gunzip.readableEnded) return;
+    if (!this.gunzip.write(chunk)) {
+      await Promise.race([new Promise((resolve) => this.gunzip.once('drain', resolve)), this.settled]);
+    }
+  }
+
+  /** After the last chunk: the last decompressed byte, or a GzipInputError. */
+  async end(totalBytes: number): Promise<number | undefined> {
+    if (!this.gunzip.writableEnded) this.gunzip.end();
+    await this.settled;
+    if (this.failure) throw notGzip(this.key, this.failure.message);
+    const consumed = this.gunzip.bytesWritten;
+    if (consumed < totalBytes) throw trailingBytes(this.key, totalBytes, consumed);
+    return this.lastByte;
+  }
+}
+
+/** The last decompressed byte of a whole gzip input held in memory (one native call, no stream). */
+export async function lastGzipByte(data: Buffer, key: string): Promise<number | undefined> {
+  const { buffer, engine } = await new Promise<{ buffer: Buffer; engine: { bytesWritten: number } }>(
+    (resolve, reject) =>
+      gunzip(data, { info: true }, (error, result) =>
+        error
+          ? reject(error)
+          : resolve(result as unknown as { buffer: Buffer; engine: { bytesWritten: number } }),
+      ),
+  ).catch((error: unknown) => {
+    throw notGzip(key, error instanceof Error ? error.message : String(error));
+  });
+  if (engine.bytesWritten < data.length) throw trailingBytes(key, data.length, engine.bytesWritten);
+  return buffer.length > 0 ? buffer[buffer.length - 1] : undefined;
+}
+
+const notGzip = (key: string, why: string): GzipInputError =>
+  new GzipInputError(
+    `${key} is not valid gzip (${why}); its period was not collapsed and nothing was changed. Move it out of the way (or fix it) and run again.`,
+  );
+
+const trailingBytes = (key: string, total: number, consumed: number): GzipInputError =>
+  new GzipInputError(
+    `${key} has ${total - consumed} bytes after its gzip data; in a concatenation, readers would stop there and miss every later log. Its period was not collapsed and nothing was changed. Move it out of the way (or truncate it to ${consumed} bytes) and run again.`,
+  );

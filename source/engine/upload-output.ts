@@ -1,0 +1,251 @@
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type S3Client,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import { Crc64Nvme } from '@aws-sdk/checksums/crc';
+import { createHash } from 'node:crypto';
+import pMap from 'p-map';
+import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
+import { abortMultipartUpload } from './s3-objects.js';
+import {
+  AnotherRunError,
+  conditionHeaders,
+  isConditionFailure,
+  type WriteCondition,
+} from './write-condition.js';
+
+export interface OutputUpload {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: AsyncIterable<Buffer>;
+  readonly partSize: number;
+  /** Parts uploading at once; also how many parts of memory the upload may hold. */
+  readonly queueSize: number;
+  readonly condition: WriteCondition;
+  readonly contentType: string;
+  readonly metadata: Record<string, string>;
+  readonly storageClass?: string | undefined;
+  /** Ask S3 to check a full-object CRC64NVME computed here (AWS; S3-compatible servers rarely can). */
+  readonly fullObjectChecksum: boolean;
+  readonly signal?: AbortSignal | undefined;
+  readonly onUploaded: (loaded: number) => void;
+}
+
+export interface UploadedOutput {
+  readonly etag: string;
+  readonly size: number;
+  readonly parts: number;
+  /** Base64 CRC64NVME of every byte sent, when `fullObjectChecksum` asked for it. */
+  readonly crc64nvme?: string | undefined;
+}
+
+/**
+ * The output write failed. `leftNothing` is true only when the write certainly left no trace: S3
+ * answered the PUT or Complete with an error, or Complete was never sent and the multipart upload was
+ * aborted. Only then may the caller undo its pending manifest; otherwise the output may have landed
+ * (a connection lost during the final request) or an upload is still open, and the pending manifest
+ * is what lets the next run find and finish or clean it.
+ */
+export class OutputWriteError extends Error {
+  override readonly name = 'OutputWriteError';
+  constructor(
+    readonly reason: unknown,
+    readonly leftNothing: boolean,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+const md5 = (data: Buffer): string => createHash('md5').update(data).digest('base64');
+
+async function digestBase64(checksum: Crc64Nvme | undefined): Promise<string | undefined> {
+  return checksum ? Buffer.from(await checksum.digest()).toString('base64') : undefined;
+}
+
+/** An answer from S3 (any status) means the request was decided; a transport error leaves it open. */
+const answered = (error: unknown): boolean => httpStatus(error) !== undefined;
+
+/** Cuts a stream of chunks into parts of `partSize` bytes (the last may be shorter). */
+async function* partsOf(body: AsyncIterable<Buffer>, partSize: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  for await (const chunk of body) {
+    held.push(chunk);
+    heldBytes += chunk.length;
+    while (heldBytes >= partSize) {
+      const joined = Buffer.concat(held);
+      yield joined.subarray(0, partSize);
+      const rest = joined.subarray(partSize);
+      held = rest.length > 0 ? [rest] : [];
+      heldBytes = rest.length;
+    }
+  }
+  if (heldBytes > 0 || held.length > 0) yield Buffer.concat(held);
+}
+
+/**
+ * Writes one output from a stream: a single conditional PUT when it fits in one part, otherwise a
+ * multipart upload whose Complete carries the condition. Every request body carries its Content-MD5
+ * (the server rejects a body changed on the way); with `fullObjectChecksum`, S3 also checks the whole
+ * object's CRC64NVME at the end. The PUT and the Complete are never aborted midway: once sent they
+ * settle, so the caller knows whether the output landed. Parts in flight are aborted on the signal,
+ * and the multipart upload is aborted (and awaited) before any failure is reported.
+ */
+export async function uploadOutput(request: OutputUpload): Promise<UploadedOutput> {
+  const checksum = request.fullObjectChecksum ? new Crc64Nvme() : undefined;
+  const parts = partsOf(request.body, request.partSize)[Symbol.asyncIterator]();
+  // Nothing has been sent while the first two parts are read: a failure here leaves nothing.
+  const first = await parts.next().catch((error: unknown) => {
+    throw new OutputWriteError(error, true);
+  });
+  const firstPart = first.done ? Buffer.alloc(0) : first.value;
+  const second = first.done
+    ? first
+    : await parts.next().catch((error: unknown) => {
+        throw new OutputWriteError(error, true);
+      });
+  if (second.done) return putWhole(request, firstPart, checksum);
+  return uploadParts(request, [firstPart, second.value], parts, checksum);
+}
+
+async function putWhole(
+  request: OutputUpload,
+  data: Buffer,
+  checksum: Crc64Nvme | undefined,
+): Promise<UploadedOutput> {
+  const { s3, bucket, key } = request;
+  checksum?.update(data);
+  if (request.signal?.aborted) throw new OutputWriteError(request.signal.reason, true);
+  try {
+    const answer = await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: data,
+        ContentMD5: md5(data),
+        ContentType: request.contentType,
+        Metadata: request.metadata,
+        StorageClass: request.storageClass as StorageClass | undefined,
+        ...(checksum ? { ChecksumCRC64NVME: await digestBase64(checksum) } : {}),
+        ...conditionHeaders(request.condition),
+      }),
+    );
+    request.onUploaded(data.length);
+    return { etag: answer.ETag ?? '', size: data.length, parts: 1, crc64nvme: await digestBase64(checksum) };
+  } catch (error) {
+    if (isConditionFailure(error)) throw new OutputWriteError(new AnotherRunError(key, 'output'), true);
+    throw new OutputWriteError(
+      explainS3Error(error, { operation: 'PutObject', bucket, key }),
+      answered(error),
+    );
+  }
+}
+
+async function uploadParts(
+  request: OutputUpload,
+  firstParts: readonly Buffer[],
+  rest: AsyncIterator<Buffer>,
+  checksum: Crc64Nvme | undefined,
+): Promise<UploadedOutput> {
+  const { s3, bucket, key, signal } = request;
+  const created = await s3
+    .send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentType: request.contentType,
+        Metadata: request.metadata,
+        StorageClass: request.storageClass as StorageClass | undefined,
+        ...(checksum
+          ? { ChecksumAlgorithm: 'CRC64NVME' as const, ChecksumType: 'FULL_OBJECT' as const }
+          : {}),
+      }),
+      { abortSignal: signal },
+    )
+    .catch((error: unknown) => {
+      // Unanswered, an upload may have been created; the pending manifest lets the next run abort it.
+      throw new OutputWriteError(
+        explainS3Error(error, { operation: 'CreateMultipartUpload', bucket, key }),
+        answered(error),
+      );
+    });
+  const uploadId = created.UploadId ?? '';
+  const abandon = async (reason: unknown): Promise<never> => {
+    // Complete was never sent (or was refused), so the output cannot land; aborting frees the parts.
+    // If the abort fails, the upload stays open and the next run's clean-up finds it.
+    const aborted = await abortMultipartUpload(s3, bucket, key, uploadId);
+    throw new OutputWriteError(reason, aborted);
+  };
+
+  let size = 0;
+  let loaded = 0;
+  async function* numbered(): AsyncGenerator<{ number: number; data: Buffer }> {
+    let number = 0;
+    for (const data of firstParts) yield { number: ++number, data };
+    for (let next = await rest.next(); !next.done; next = await rest.next())
+      yield { number: ++number, data: next.value };
+  }
+  let completed: CompletedPart[];
+  try {
+    completed = await pMap(
+      numbered(),
+      async ({ number, data }): Promise<CompletedPart> => {
+        // Parts are cut in order, and this runs in that order before the first await.
+        checksum?.update(data);
+        size += data.length;
+        const answer = await s3
+          .send(
+            new UploadPartCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: number,
+              Body: data,
+              ContentMD5: md5(data),
+              ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
+            }),
+            { abortSignal: signal },
+          )
+          .catch((error: unknown) => {
+            throw explainS3Error(error, { operation: 'UploadPart', bucket, key });
+          });
+        loaded += data.length;
+        request.onUploaded(loaded);
+        return { PartNumber: number, ETag: answer.ETag, ChecksumCRC64NVME: answer.ChecksumCRC64NVME };
+      },
+      { concurrency: request.queueSize, signal },
+    );
+  } catch (error) {
+    return abandon(error);
+  }
+  if (signal?.aborted) return abandon(signal.reason);
+
+  const crc64nvme = await digestBase64(checksum);
+  try {
+    const answer = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: completed },
+        ...(checksum
+          ? { ChecksumCRC64NVME: crc64nvme, ChecksumType: 'FULL_OBJECT' as const, MpuObjectSize: size }
+          : {}),
+        ...conditionHeaders(request.condition),
+      }),
+    );
+    return { etag: answer.ETag ?? '', size, parts: completed.length, crc64nvme };
+  } catch (error) {
+    const reason = isConditionFailure(error)
+      ? new AnotherRunError(key, 'output')
+      : explainS3Error(error, { operation: 'CompleteMultipartUpload', bucket, key });
+    if (answered(error)) return abandon(reason);
+    throw new OutputWriteError(reason, false);
+  }
+}
