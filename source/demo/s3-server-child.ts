@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
+import type { S3rverApp } from './s3rver-internals.js';
 
 interface ServerOptions {
   directory: string;
@@ -12,7 +13,7 @@ interface ServerOptions {
   allowMismatchedSignatures: boolean;
 }
 
-interface S3rverInstance {
+interface S3rverInstance extends S3rverApp {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 }
@@ -21,10 +22,27 @@ const require = createRequire(import.meta.url);
 
 const OBJECT_FILE = '._S3rver_object';
 
-function firstObjectFile(dir: string): string | undefined {
-  for (const name of readdirSync(dir).sort()) {
+/**
+ * A folder's entries with whether each is a folder, skipping those gone since readdir: keys are
+ * deleted and temporary files renamed while a listing walks (s3-atomic-store.ts).
+ */
+function entries(dir: string): Array<{ path: string; isDirectory: boolean }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
     const path = posix.join(dir, name);
-    if (statSync(path).isDirectory()) {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats ? [{ path, isDirectory: stats.isDirectory() }] : [];
+  });
+}
+
+function firstObjectFile(dir: string): string | undefined {
+  for (const { path, isDirectory } of entries(dir).sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    if (isDirectory) {
       const found = firstObjectFile(path);
       if (found) return found;
     } else if (path.endsWith(OBJECT_FILE)) {
@@ -46,9 +64,8 @@ function fixDelimiterListing(): void {
     walk: (dir: string, keep?: (dir: string) => boolean) => Generator<string>;
   };
   utils.walk = function* walk(dir: string, keep?: (dir: string) => boolean): Generator<string> {
-    for (const name of readdirSync(dir)) {
-      const path = posix.join(dir, name);
-      if (!statSync(path).isDirectory()) yield path;
+    for (const { path, isDirectory } of entries(dir)) {
+      if (!isDirectory) yield path;
       else if (!keep || keep(path)) yield* walk(path, keep);
       else {
         const first = firstObjectFile(path);
@@ -60,6 +77,8 @@ function fixDelimiterListing(): void {
 
 fixDelimiterListing();
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+// Imported only now: it loads s3rver's store, which must see the patched walk above.
+const { teachS3Semantics } = await import('./s3-semantics.js');
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
 const server = new S3rver({
@@ -70,6 +89,7 @@ const server = new S3rver({
   allowMismatchedSignatures: options.allowMismatchedSignatures,
   vhostBuckets: false,
 });
+teachS3Semantics(server);
 const address = await server.run();
 process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
 // The parent holds our stdin: when it exits, however it exits, we follow.
