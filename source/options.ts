@@ -24,6 +24,8 @@ export interface CliOptions {
   readonly plain: boolean;
   readonly demo: boolean;
   readonly concurrency: number;
+  /** Multipart part size in MiB (S3's minimum is 5). */
+  readonly partSizeMiB: number;
   readonly storageClass?: string | undefined;
   readonly expectedBucketOwner?: string | undefined;
   readonly includeOpen: boolean;
@@ -57,6 +59,7 @@ How
   --json                  print one JSON document (plan or result) on stdout; progress on stderr
   --plain                 line-mode prompts and progress instead of the full-screen app
   --concurrency N         periods collapsed at once (default: 4)
+  --part-size MIB         multipart part size in MiB, 5 to 5120 (default: 8)
   --storage-class CLASS   storage class of the outputs (e.g. STANDARD_IA)
   --expected-bucket-owner ACCOUNT   refuse to touch the bucket unless this account owns it
   --demo                  run against a built-in local S3 server seeded with realistic logs
@@ -90,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         plain: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
+        'part-size': { type: 'string' },
         'storage-class': { type: 'string' },
         'expected-bucket-owner': { type: 'string' },
         'include-open': { type: 'boolean', default: false },
@@ -124,6 +128,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       'For example --concurrency 4.',
     );
   }
+  const partSizeMiB = values['part-size'] === undefined ? 8 : Number(values['part-size']);
+  if (!/^\d+$/.test(values['part-size'] ?? '8') || partSizeMiB < 5 || partSizeMiB > 5120) {
+    throw new UserError(
+      `--part-size ${values['part-size']} is not a whole number of MiB from 5 to 5120.`,
+      'S3 parts are at least 5 MiB; for example --part-size 16.',
+    );
+  }
   if (values.prefix !== undefined && values.prefix.startsWith('/')) {
     throw new UserError(
       `--prefix ${values.prefix} starts with "/": S3 keys do not.`,
@@ -149,6 +160,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     plain: values.plain,
     demo: values.demo,
     concurrency,
+    partSizeMiB,
     storageClass: values['storage-class'],
     expectedBucketOwner: values['expected-bucket-owner'],
     includeOpen: values['include-open'],

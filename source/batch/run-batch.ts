@@ -15,6 +15,7 @@ export function runOptionsFrom(options: CliOptions, version: string): RunOptions
   return {
     ...DEFAULT_RUN_OPTIONS,
     periodConcurrency: options.concurrency,
+    partSize: options.partSizeMiB * 1024 * 1024,
     storageClass: options.storageClass,
     tool: `s3collapse-tui ${version}`,
   };

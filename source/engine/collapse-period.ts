@@ -278,13 +278,12 @@ async function writeOutput(
       if (found?.metadata['s3collapse-run'] === held.runId)
         return { etag: found.etag, size: concatenation.bytes, parts: 0 };
     }
-    if (scope.signal?.aborted) {
-      if (failure.leftNothing) await releasePeriod(scope, period, held);
-      throw failure.reason;
-    }
+    const release = failure.leftNothing ? await releasePeriod(scope, period, held) : 'kept';
+    if (scope.signal?.aborted) throw failure.reason;
     const text = periodErrorText(failure.reason);
-    if (failure.leftNothing && (await releasePeriod(scope, period, held)))
-      throw new PeriodFailure(`${text} Originals kept; nothing was changed.`);
+    if (release === 'released') throw new PeriodFailure(`${text} Originals kept; nothing was changed.`);
+    if (release === 'taken')
+      throw new PeriodFailure(`${text} Originals kept; another run holds this period now.`);
     throw new PeriodFailure(
       `${text} Originals kept; the period's manifest is left pending and the next run finishes it.`,
     );

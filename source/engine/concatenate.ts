@@ -75,7 +75,7 @@ export class Concatenation {
     if (this.currentEncoding && found !== this.currentEncoding) {
       const earlier = this.firstKeyOfEncoding ? ` like ${this.firstKeyOfEncoding}` : '';
       throw new UserError(
-        `This period mixes gzip and plain inputs: ${key} is ${found}, the others${earlier} are ${this.currentEncoding}. Refusing to collapse it; nothing was changed.`,
+        `This period mixes gzip and plain inputs: ${key} is ${found}, the others${earlier} are ${this.currentEncoding}.`,
       );
     }
     this.currentEncoding = found;
@@ -139,9 +139,7 @@ export class Concatenation {
     }
     const digest = prefixHash.digest('hex');
     if (seen !== prefix.size || digest !== prefix.sha256) {
-      throw new Error(
-        `${prefix.key} does not start with the bytes its manifest records (SHA-256 differs); nothing was changed.`,
-      );
+      throw new Error(`${prefix.key} does not start with the bytes its manifest records (SHA-256 differs).`);
     }
   }
 
@@ -174,7 +172,5 @@ export class Concatenation {
 }
 
 function sizeChanged(member: Member, seen: number): Error {
-  return new Error(
-    `${member.key} has ${seen} bytes, not the ${member.size} the plan listed; nothing was changed for its period.`,
-  );
+  return new Error(`${member.key} has ${seen} bytes, not the ${member.size} the plan listed.`);
 }

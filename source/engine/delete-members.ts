@@ -66,6 +66,8 @@ export async function deleteMembers(
               code: error.Code ?? 'PreconditionFailed',
               message: 'kept: it was rewritten after the plan, and its new bytes are in no output',
             });
+          // Gone already (another run deleted it, or a retried batch did): what this delete wanted.
+          else if (error?.Code === 'NoSuchKey') deleted.push(key);
           else if (error)
             failed.push({ key, code: error.Code ?? 'Error', message: error.Message ?? 'delete failed' });
           else if (confirmed.has(key)) deleted.push(key);

@@ -65,11 +65,9 @@ export async function lastGzipByte(data: Buffer, key: string): Promise<number | 
 }
 
 const notGzip = (key: string, why: string): GzipInputError =>
-  new GzipInputError(
-    `${key} is not valid gzip (${why}); its period was not collapsed and nothing was changed. Move it out of the way (or fix it) and run again.`,
-  );
+  new GzipInputError(`${key} is not valid gzip (${why}): move it out of the way (or fix it) and run again.`);
 
 const trailingBytes = (key: string, total: number, consumed: number): GzipInputError =>
   new GzipInputError(
-    `${key} has ${total - consumed} bytes after its gzip data; in a concatenation, readers would stop there and miss every later log. Its period was not collapsed and nothing was changed. Move it out of the way (or truncate it to ${consumed} bytes) and run again.`,
+    `${key} has ${total - consumed} bytes after its gzip data: in a concatenation, readers would stop there and miss every later log. Move it out of the way (or truncate it to ${consumed} bytes) and run again.`,
   );

@@ -2,7 +2,7 @@ import { abortMultipartUpload, deleteObjectIf, listUploads, putTextIf } from './
 import { MANIFEST_FORMAT, serializeManifest, type Manifest } from './manifest.js';
 import type { RunScope } from './run-scope.js';
 import type { PeriodPlan } from './types.js';
-import { conditionFor } from './write-condition.js';
+import { AnotherRunError, conditionFor } from './write-condition.js';
 
 /**
  * The period's manifest as this run holds it: the ETag of the last version it wrote. Every later
@@ -87,15 +87,22 @@ export async function rewriteManifest(
 }
 
 /**
+ * How a release ended: `released`, the period is as the plan found it; `taken`, another run wrote
+ * the manifest since (it is that run's now); `kept`, S3 could not be asked and this run's pending
+ * manifest stays for the next run to finish.
+ */
+export type Release = 'released' | 'taken' | 'kept';
+
+/**
  * Puts the manifest back exactly as the plan found it (the same bytes, so the same ETag: a run that
  * read it before this one can still go on), or removes the one this run created — only while it is
- * still the version this run wrote. True when the period is as the plan found it.
+ * still the version this run wrote.
  */
 export async function releasePeriod(
   scope: RunScope,
   period: PeriodPlan,
   held: HeldManifest,
-): Promise<boolean> {
+): Promise<Release> {
   const { s3, bucket } = scope.ctx;
   try {
     if (period.manifestObject) {
@@ -103,10 +110,9 @@ export async function releasePeriod(
     } else {
       await deleteObjectIf(s3, bucket, period.manifestKey, held.etag);
     }
-    return true;
-  } catch {
-    // Taken by another run, or S3 unreachable: the pending manifest stays, and the next run reads it.
-    return false;
+    return 'released';
+  } catch (error) {
+    return error instanceof AnotherRunError ? 'taken' : 'kept';
   }
 }
 

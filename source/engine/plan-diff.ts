@@ -17,6 +17,11 @@ export interface PeriodDiff {
   readonly manifest: Manifest | null;
   readonly status: PeriodPlan['status'];
   readonly problem?: string;
+  /**
+   * The output and its manifest disagree. Read at two moments, they can: another run may have
+   * written one between the two reads. The planner reads again before believing it.
+   */
+  readonly inconsistent?: true;
 }
 
 const failed = (problem: string, manifest: Manifest | null = null): PeriodDiff => ({
@@ -69,10 +74,13 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     // A pending run may already have replaced the output with a longer one that starts with the
     // verified bytes; the collapse checks that prefix against the manifest's SHA-256 as it streams.
     if (manifest.state === 'complete' ? !unchanged : head.size < output.size) {
-      return failed(
-        `${outputKey} changed since its manifest was written (size or ETag differ); nothing was changed.`,
-        manifest,
-      );
+      return {
+        ...failed(
+          `${outputKey} changed since its manifest was written (size or ETag differ); nothing was changed.`,
+          manifest,
+        ),
+        inconsistent: true,
+      };
     }
   }
   const committed = output ? manifest : null;

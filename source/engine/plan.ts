@@ -4,8 +4,8 @@ import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest } from './manifest.js';
 import { diffAgainstOutput, type PeriodDiff } from './plan-diff.js';
-import { getText, headObject, listChildren, listPages } from './s3-objects.js';
-import type { EngineContext, Member, Plan, PeriodPlan } from './types.js';
+import { getText, headObject, listChildren, listPages, type TextObject } from './s3-objects.js';
+import type { EngineContext, Member, ObjectHead, Plan, PeriodPlan } from './types.js';
 
 export interface PlanRequest {
   readonly layout: Layout;
@@ -52,6 +52,51 @@ export async function listPeriodMembers(
   // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
   // the server. S3 orders by UTF-8 bytes, which JavaScript's UTF-16 order does not always match.
   return members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+}
+
+/** How often the planner reads a period's output and manifest again when they disagree. */
+const CONSISTENT_READS = 3;
+
+/**
+ * The manifest, then the output, read until they agree. Runs write the pending manifest, then the
+ * output, then the complete manifest, so two reads a moment apart can straddle another run's write;
+ * if they still disagree after a few reads and kept changing, another run is at work on the period.
+ */
+async function readOutputState(
+  ctx: EngineContext,
+  listing: Promise<readonly Member[]>,
+  outputKey: string,
+  manifestKey: string,
+  signal?: AbortSignal,
+): Promise<{ diff: PeriodDiff; head: ObjectHead | null; manifestObject: TextObject | null }> {
+  let seen: string | undefined;
+  let moved = false;
+  for (let read = 1; ; read += 1) {
+    const manifestObject = await getText(ctx.s3, ctx.bucket, manifestKey, signal);
+    const head = await headObject(ctx.s3, ctx.bucket, outputKey, signal);
+    const diff = diffAgainstOutput(await listing, {
+      outputKey,
+      manifestKey,
+      head,
+      manifest: manifestObject === null ? null : parseManifest(manifestObject.text),
+    });
+    const state = `${manifestObject?.etag ?? '-'} ${head?.etag ?? '-'}`;
+    moved ||= seen !== undefined && seen !== state;
+    seen = state;
+    if (!diff.inconsistent || read >= CONSISTENT_READS) {
+      if (diff.inconsistent && moved) {
+        return {
+          diff: {
+            ...diff,
+            problem: `Another run is working on this period: ${outputKey} and its manifest changed while this run planned. Nothing was changed by this run; run again once the other run is done.`,
+          },
+          head,
+          manifestObject,
+        };
+      }
+      return { diff, head, manifestObject };
+    }
+  }
 }
 
 /** S3 refuses keys longer than 1,024 bytes (UTF-8). */
@@ -103,20 +148,14 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
     async ({ series: one, period }): Promise<PeriodPlan> => {
       const outputKey = outputKeyFor(layout, one, period, request.outPrefix);
       const manifestKey = manifestKeyFor(outputKey);
-      const [listed, head, manifestObject] = await Promise.all([
-        listPeriodMembers(ctx, layout, one, period, signal),
-        headObject(ctx.s3, ctx.bucket, outputKey, signal),
-        getText(ctx.s3, ctx.bucket, manifestKey, signal),
-      ]);
-      const diff =
+      // The listing runs while the output and manifest are read.
+      const listed = listPeriodMembers(ctx, layout, one, period, signal);
+      listed.catch(() => undefined);
+      const { diff, head, manifestObject } =
         Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
-          ? keyTooLong(manifestKey)
-          : diffAgainstOutput(listed, {
-              outputKey,
-              manifestKey,
-              head,
-              manifest: manifestObject === null ? null : parseManifest(manifestObject.text),
-            });
+          ? { diff: keyTooLong(manifestKey), head: null, manifestObject: null }
+          : await readOutputState(ctx, listed, outputKey, manifestKey, signal);
+      await listed;
       const label = periodLabel(period);
       return {
         id: `${one.base}|${label}`,

@@ -28,7 +28,7 @@ export const MAX_RESUMES = 6;
 export class ObjectChangedError extends Error {
   override readonly name = 'ObjectChangedError';
   constructor(readonly key: string) {
-    super(`${key} changed since the plan (its ETag differs); nothing was changed for its period.`);
+    super(`${key} changed since the plan (its ETag differs).`);
   }
 }
 
@@ -40,9 +40,7 @@ export class BodyCutError extends Error {
     readonly attempts: number,
     readonly reason: unknown,
   ) {
-    super(
-      `The connection to S3 dropped while reading ${key}, ${attempts} times (${errorCode(reason)}); originals kept. Run again to finish: the next run resumes this period.`,
-    );
+    super(`The connection to S3 dropped while reading ${key}, ${attempts} times (${errorCode(reason)}).`);
   }
 }
 

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessLogObjects, type SeedObject } from '../../source/demo/log-generator.js';
+import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
+import { auditBucket, finishedProblems, lostOriginals } from '../support/invariant.js';
+import { runCli, startCli, type StartedCli } from '../support/run-cli.js';
+import { endpoint, newBucket, putObjects, testClient } from '../support/s3.js';
+
+/**
+ * SIGKILL at many points of a real run — before a request reaches the server, or after the server
+ * acted but before the client heard — then the same command again. Whatever the point, nothing may be
+ * lost, and the second run must finish the job: every original exactly once, no manifest pending, no
+ * multipart upload open. The points are taken from a clean run's own request log, so they follow the
+ * protocol wherever it goes.
+ */
+const s3 = testClient();
+afterAll(() => s3.destroy());
+
+const DAY1 = new Date('2024-05-01T00:00:00Z');
+const small = accessLogObjects({
+  prefix: 'logs/',
+  days: [DAY1],
+  objectsPerDay: 6,
+  sourceBucket: 'site',
+  seed: 5,
+});
+// Day 2: 6 MiB in 1 MiB objects, so with 5 MiB parts its output is a multipart upload.
+const large: SeedObject[] = Array.from({ length: 6 }, (_, index) => ({
+  key: `logs/2024-05-02-10-00-0${index}-${'K'.repeat(16)}`,
+  body: Buffer.alloc(1024 * 1024, `record ${index} of a large day\n`),
+}));
+const late: SeedObject[] = [
+  { key: 'logs/2024-05-01-23-59-58-LATELATELATELAT1', body: Buffer.from('late one\n') },
+  { key: 'logs/2024-05-01-23-59-59-LATELATELATELAT2', body: Buffer.from('late two\n') },
+];
+
+const flags = (url: string, bucket: string) => [
+  '--endpoint',
+  url,
+  '--bucket',
+  bucket,
+  '--from',
+  '2024-05-01',
+  '--to',
+  '2024-05-02',
+  '--part-size',
+  '5',
+  '--yes',
+  '--json',
+];
+
+interface Scenario {
+  readonly name: string;
+  readonly originals: readonly SeedObject[];
+  /** Operations the kill points must include for this scenario. */
+  readonly mustCover: readonly string[];
+  /** Brings a fresh bucket to the state the killed run starts from. */
+  prepare(bucket: string): Promise<void>;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'first collapse',
+    originals: [...small, ...large],
+    mustCover: [
+      'PutObject',
+      'CreateMultipartUpload',
+      'UploadPart',
+      'CompleteMultipartUpload',
+      'HeadObject',
+      'DeleteObjects',
+      'GetObject',
+    ],
+    prepare: (bucket) => putObjects(s3, bucket, [...small, ...large]),
+  },
+  {
+    name: 're-run appending late keys',
+    originals: [...small, ...large, ...late],
+    mustCover: ['PutObject', 'HeadObject', 'DeleteObjects', 'GetObject'],
+    async prepare(bucket) {
+      await putObjects(s3, bucket, [...small, ...large]);
+      expect((await runCli(flags(endpoint(), bucket))).code).toBe(0);
+      await putObjects(s3, bucket, late);
+    },
+  },
+];
+
+/** A request of a run, recognisable in another run of the same command. */
+interface Point {
+  readonly operation: ProxiedRequest['operation'];
+  readonly key: string;
+  readonly nthForKey: number;
+  readonly phase: 'before' | 'acted';
+}
+
+const same = (r: ProxiedRequest, point: Point) =>
+  r.operation === point.operation && r.key === point.key && r.nthForKey === point.nthForKey;
+
+/** The writes, every verification and a spread of reads, each at both phases. */
+function killPoints(log: readonly ProxiedRequest[]): Point[] {
+  const writes = new Set(['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload']);
+  const chosen = log.filter(
+    (r, index) =>
+      writes.has(r.operation) ||
+      r.operation === 'DeleteObjects' ||
+      r.operation === 'ListMultipartUploads' ||
+      (r.operation === 'HeadObject' &&
+        log.slice(0, index).some((earlier) => writes.has(earlier.operation))) ||
+      (r.operation === 'GetObject' && r.nth % 5 === 1),
+  );
+  return chosen.flatMap((r) =>
+    (['before', 'acted'] as const).map((phase) => ({
+      operation: r.operation,
+      key: r.key,
+      nthForKey: r.nthForKey,
+      phase,
+    })),
+  );
+}
+
+async function killedAt(point: Point, scenario: Scenario): Promise<{ bucket: string; hit: boolean }> {
+  const bucket = await newBucket(s3, 'kill');
+  await scenario.prepare(bucket);
+  let child: StartedCli | undefined;
+  let hit = false;
+  const kill = async () => {
+    hit = true;
+    child!.process.kill('SIGKILL');
+    await child!.done;
+  };
+  const proxy: FaultProxy = await startFaultProxy(endpoint(), (r) => {
+    if (hit || !same(r, point)) return { kind: 'pass' };
+    if (point.phase === 'acted') return { kind: 'forward-then', after: kill };
+    void kill();
+    return { kind: 'reset' };
+  });
+  try {
+    child = startCli(flags(proxy.endpoint, bucket));
+    await child.done;
+  } finally {
+    await proxy.close();
+  }
+  return { bucket, hit };
+}
+
+describe.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+  'SIGKILL during a %s',
+  (_, scenario) => {
+    let points: Point[] = [];
+
+    beforeAll(async () => {
+      const bucket = await newBucket(s3, 'kill-log');
+      await scenario.prepare(bucket);
+      const proxy = await startFaultProxy(endpoint());
+      try {
+        expect((await runCli(flags(proxy.endpoint, bucket))).code).toBe(0);
+      } finally {
+        await proxy.close();
+      }
+      points = killPoints(proxy.seen);
+    });
+
+    it('has enough points spread over the protocol', () => {
+      const operations = new Set(points.map((point) => point.operation));
+      for (const operation of scenario.mustCover) expect(operations).toContain(operation);
+      expect(points.length).toBeGreaterThanOrEqual(12);
+    });
+
+    it('then the same command: nothing lost, the job finished exactly', async () => {
+      const failures: string[] = [];
+      for (const point of points) {
+        const { bucket, hit } = await killedAt(point, scenario);
+        const where = `${point.phase} ${point.operation} ${point.key} #${point.nthForKey}`;
+        if (!hit) {
+          failures.push(`${where}: the run never reached this point`);
+          continue;
+        }
+        const lost = lostOriginals(await auditBucket(s3, bucket, scenario.originals), scenario.originals);
+        if (lost.length > 0) failures.push(`${where}: lost ${lost.join(', ')}`);
+        const again = await runCli(flags(endpoint(), bucket));
+        if (again.code !== 0)
+          failures.push(
+            `${where}: the next run exited ${again.code}: ${again.stderr.trim().split('\n').at(-1)}`,
+          );
+        const problems = finishedProblems(
+          await auditBucket(s3, bucket, scenario.originals),
+          scenario.originals,
+        );
+        if (problems.length > 0) failures.push(`${where}: ${problems.join('; ')}`);
+      }
+      expect(failures).toEqual([]);
+    }, 600_000);
+  },
+);
