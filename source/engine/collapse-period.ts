@@ -55,7 +55,10 @@ async function deleteVerified(
 ): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed'>> {
   if (members.length === 0) return { keysDeleted: 0, deleteFailed: [] };
   scope.emit({ type: 'deleting', periodId: period.id, keys: members.length });
-  const outcome = await deleteMembers(scope.ctx.s3, scope.ctx.bucket, members, { signal: scope.signal });
+  const outcome = await deleteMembers(scope.ctx.s3, scope.ctx.bucket, members, {
+    signal: scope.signal,
+    settle: scope.settle,
+  });
   scope.emit({
     type: 'keys-deleted',
     periodId: period.id,
@@ -201,7 +204,7 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
   const concatenation = concatenationFor(scope, period, encoding);
   const uploaded = await writeOutput(scope, period, held, concatenation, encoding);
 
-  const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey);
+  const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle);
   const verifiedBy = verify(period, found, uploaded, runId);
   const sha256 = concatenation.sha256();
   scope.emit({ type: 'period-verified', periodId: period.id, size: uploaded.size, sha256 });
@@ -268,13 +271,16 @@ async function writeOutput(
       storageClass: scope.options.storageClass,
       fullObjectChecksum: scope.ctx.fullObjectChecksum === true,
       signal: scope.signal,
+      settle: scope.settle,
       onUploaded: (loaded) => scope.emit({ type: 'bytes-uploaded', periodId: period.id, loaded }),
     });
   } catch (error) {
     const failure = error instanceof OutputWriteError ? error : new OutputWriteError(error, false);
     if (!failure.leftNothing) {
       // The final request's answer was lost: if the object that landed is this run's, go on with it.
-      const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey).catch(() => null);
+      const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle).catch(
+        () => null,
+      );
       if (found?.metadata['s3collapse-run'] === held.runId)
         return { etag: found.etag, size: concatenation.bytes, parts: 0 };
     }

@@ -26,7 +26,12 @@ export async function deleteMembers(
   s3: S3Client,
   bucket: string,
   members: readonly Member[],
-  options: { signal?: AbortSignal | undefined; onBatch?: (deleted: number) => void },
+  options: {
+    signal?: AbortSignal | undefined;
+    /** Bounds a batch already sent after Ctrl-C (it is let finish, not cut at once). */
+    settle?: AbortSignal | undefined;
+    onBatch?: (deleted: number) => void;
+  },
 ): Promise<DeleteOutcome> {
   const batches: Member[][] = [];
   for (let index = 0; index < members.length; index += BATCH)
@@ -55,6 +60,7 @@ export async function deleteMembers(
               Objects: batch.map(({ key, etag }) => ({ Key: key, ...(etag ? { ETag: etag } : {}) })),
             },
           }),
+          { abortSignal: options.settle },
         );
         const confirmed = new Set((answer.Deleted ?? []).map((entry) => entry.Key));
         const reported = new Map((answer.Errors ?? []).map((entry) => [entry.Key, entry]));

@@ -63,6 +63,7 @@ export async function takePeriod(
     period.manifestKey,
     text,
     conditionFor(period.manifestObject?.etag),
+    scope.settle,
   );
   return { etag, runId: pending.runId ?? '' };
 }
@@ -79,9 +80,8 @@ export async function rewriteManifest(
     scope.ctx.bucket,
     period.manifestKey,
     serializeManifest(manifest),
-    {
-      etag: held.etag,
-    },
+    { etag: held.etag },
+    scope.settle,
   );
   return { ...held, etag };
 }
@@ -106,9 +106,16 @@ export async function releasePeriod(
   const { s3, bucket } = scope.ctx;
   try {
     if (period.manifestObject) {
-      await putTextIf(s3, bucket, period.manifestKey, period.manifestObject.text, { etag: held.etag });
+      await putTextIf(
+        s3,
+        bucket,
+        period.manifestKey,
+        period.manifestObject.text,
+        { etag: held.etag },
+        scope.settle,
+      );
     } else {
-      await deleteObjectIf(s3, bucket, period.manifestKey, held.etag);
+      await deleteObjectIf(s3, bucket, period.manifestKey, held.etag, scope.settle);
     }
     return 'released';
   } catch (error) {
@@ -129,11 +136,11 @@ export async function abortAbandonedUploads(scope: RunScope, period: PeriodPlan)
   const from = Math.floor(since.getTime() / 1000) * 1000;
   const { s3, bucket } = scope.ctx;
   try {
-    const uploads = await listUploads(s3, bucket, period.outputKey);
+    const uploads = await listUploads(s3, bucket, period.outputKey, scope.settle);
     let aborted = 0;
     for (const upload of uploads) {
       if (upload.initiated.getTime() < from) continue;
-      if (await abortMultipartUpload(s3, bucket, upload.key, upload.uploadId)) aborted += 1;
+      if (await abortMultipartUpload(s3, bucket, upload.key, upload.uploadId, scope.settle)) aborted += 1;
     }
     return aborted;
   } catch {

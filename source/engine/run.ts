@@ -2,7 +2,7 @@ import pMap from 'p-map';
 import { onThrottle } from '../aws/request-middleware.js';
 import { collapsePeriod, PeriodFailure, periodErrorText } from './collapse-period.js';
 import { PrefixGates } from './request-gate.js';
-import type { RunScope } from './run-scope.js';
+import { settleSignal, type RunScope } from './run-scope.js';
 import type { EmitEvent, EngineContext, PeriodResult, Plan, RunOptions, RunResult } from './types.js';
 import { AnotherRunError } from './write-condition.js';
 
@@ -33,7 +33,8 @@ export async function executePlan(
   const stopListening = onThrottle(ctx.s3, ({ key }) => {
     if (key !== undefined) gates.forKey(key)?.throttled();
   });
-  const scope: RunScope = { ctx, plan, options, emit, signal, gates };
+  const settle = settleSignal(signal, options.settleMs);
+  const scope: RunScope = { ctx, plan, options, emit, signal, settle, gates };
   try {
     const periods = await pMap(
       plan.periods,

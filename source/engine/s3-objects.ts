@@ -139,6 +139,7 @@ export async function putTextIf(
   key: string,
   text: string,
   condition: WriteCondition,
+  signal?: AbortSignal,
 ): Promise<string> {
   const body = Buffer.from(text, 'utf8');
   try {
@@ -151,6 +152,7 @@ export async function putTextIf(
         ContentMD5: createHash('md5').update(body).digest('base64'),
         ...conditionHeaders(condition),
       }),
+      { abortSignal: signal },
     );
     return answer.ETag ?? '';
   } catch (error) {
@@ -160,9 +162,17 @@ export async function putTextIf(
 }
 
 /** Deletes a key only if it is still the object with this ETag (S3's conditional delete). */
-export async function deleteObjectIf(s3: S3Client, bucket: string, key: string, etag: string): Promise<void> {
+export async function deleteObjectIf(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }), {
+      abortSignal: signal,
+    });
   } catch (error) {
     if (isConditionFailure(error)) throw new AnotherRunError(key, 'manifest');
     throw explainS3Error(error, { operation: 'DeleteObject', bucket, key });
@@ -176,7 +186,12 @@ export interface OpenUpload {
 }
 
 /** The incomplete multipart uploads on exactly this key. */
-export async function listUploads(s3: S3Client, bucket: string, key: string): Promise<OpenUpload[]> {
+export async function listUploads(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<OpenUpload[]> {
   const uploads: OpenUpload[] = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
@@ -189,6 +204,7 @@ export async function listUploads(s3: S3Client, bucket: string, key: string): Pr
           KeyMarker: keyMarker,
           UploadIdMarker: uploadIdMarker,
         }),
+        { abortSignal: signal },
       )
       .catch((error: unknown) => {
         throw explainS3Error(error, { operation: 'ListMultipartUploads', bucket, key });
@@ -212,9 +228,12 @@ export async function abortMultipartUpload(
   bucket: string,
   key: string,
   uploadId: string,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   try {
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), {
+      abortSignal: signal,
+    });
     return true;
   } catch (error) {
     return errorCode(error) === 'NoSuchUpload' || httpStatus(error) === 404;

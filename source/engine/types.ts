@@ -123,6 +123,8 @@ export interface RunOptions {
   readonly maxBytesInFlight: number;
   readonly partSize: number;
   readonly uploadQueueSize: number;
+  /** After Ctrl-C, how long writes already sent may take to settle before they are cut. */
+  readonly settleMs: number;
   readonly storageClass?: string | undefined;
   readonly tool: string;
 }
@@ -133,6 +135,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   maxBytesInFlight: 16 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
+  settleMs: 10_000,
   tool: 's3collapse-tui',
 };
 

@@ -34,6 +34,8 @@ export interface OutputUpload {
   /** Ask S3 to check a full-object CRC64NVME computed here (AWS; S3-compatible servers rarely can). */
   readonly fullObjectChecksum: boolean;
   readonly signal?: AbortSignal | undefined;
+  /** Bounds the requests that are never cut by `signal` (the PUT, Complete, the abort itself). */
+  readonly settle?: AbortSignal | undefined;
   readonly onUploaded: (loaded: number) => void;
 }
 
@@ -135,6 +137,7 @@ async function putWhole(
         ...(checksum ? { ChecksumCRC64NVME: await digestBase64(checksum) } : {}),
         ...conditionHeaders(request.condition),
       }),
+      { abortSignal: request.settle },
     );
     request.onUploaded(data.length);
     return { etag: answer.ETag ?? '', size: data.length, parts: 1, crc64nvme: await digestBase64(checksum) };
@@ -179,7 +182,7 @@ async function uploadParts(
   const abandon = async (reason: unknown): Promise<never> => {
     // Complete was never sent (or was refused), so the output cannot land; aborting frees the parts.
     // If the abort fails, the upload stays open and the next run's clean-up finds it.
-    const aborted = await abortMultipartUpload(s3, bucket, key, uploadId);
+    const aborted = await abortMultipartUpload(s3, bucket, key, uploadId, request.settle);
     throw new OutputWriteError(reason, aborted);
   };
 
@@ -239,6 +242,7 @@ async function uploadParts(
           : {}),
         ...conditionHeaders(request.condition),
       }),
+      { abortSignal: request.settle },
     );
     return { etag: answer.ETag ?? '', size, parts: completed.length, crc64nvme };
   } catch (error) {

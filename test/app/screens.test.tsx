@@ -360,7 +360,8 @@ describe('7 run', () => {
         <RunScreen
           ctx={stuck}
           plan={plan}
-          options={{ ...DEFAULT_RUN_OPTIONS, periodConcurrency: 1 }}
+          // The server never answers: writes already sent get half a second to settle after Ctrl-C.
+          options={{ ...DEFAULT_RUN_OPTIONS, periodConcurrency: 1, settleMs: 500 }}
           controller={controller}
           active
           onFinished={(result) => results.push(result)}
