@@ -267,7 +267,11 @@ async function writeOutput(
       queueSize: scope.options.uploadQueueSize,
       condition: conditionFor(period.currentOutput?.etag),
       contentType: encoding === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',
-      metadata: { 's3collapse-run': held.runId, 's3collapse-manifest': period.manifestKey },
+      // S3 metadata is ASCII only (a key may not be): the manifest key is percent-encoded.
+      metadata: {
+        's3collapse-run': held.runId,
+        's3collapse-manifest': encodeURIComponent(period.manifestKey),
+      },
       storageClass: scope.options.storageClass,
       fullObjectChecksum: scope.ctx.fullObjectChecksum === true,
       signal: scope.signal,
