@@ -29,7 +29,8 @@ export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void
     const created = new Set<ThrottleListener>();
     set = created;
     listeners.set(s3, created);
-    // The deserialize step runs inside the retry loop (finalizeRequest), so it sees every attempt.
+    // The deserialize step runs inside the retry loop (finalizeRequest), so it sees every attempt;
+    // high priority puts it outside the deserializer, where S3's answer is already a thrown error.
     s3.middlewareStack.add(
       (next) => async (args) => {
         try {
@@ -42,7 +43,7 @@ export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void
           throw error;
         }
       },
-      { step: 'deserialize', name: 's3collapseThrottleObserver', priority: 'low' },
+      { step: 'deserialize', name: 's3collapseThrottleObserver', priority: 'high' },
     );
   }
   set.add(listener);

@@ -1,4 +1,4 @@
-import type { PeriodPlan, PeriodResult, PeriodStatus, Plan, RunResult } from '../engine/types.js';
+import type { PeriodPlan, PeriodResult, PeriodStatus, Plan, RunResult, VerifiedBy } from '../engine/types.js';
 import { counted, formatBytes, formatCount, formatDuration, table } from '../format.js';
 import { planTotals } from '../job/plan-totals.js';
 
@@ -16,6 +16,8 @@ export interface PeriodEntry {
   readonly outputKey: string;
   readonly outputSize: number | null;
   readonly sha256: string | null;
+  /** How the output was checked after upload (see VerifiedBy); null when this run wrote none. */
+  readonly verifiedBy: VerifiedBy | null;
   readonly keysDeleted: number;
   readonly deleteFailed: ReadonlyArray<{ key: string; code: string; message: string }>;
   readonly error: string | null;
@@ -59,6 +61,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     outputKey: period.outputKey,
     outputSize: result?.outputSize ?? period.committed?.output?.size ?? null,
     sha256: result?.sha256 ?? period.committed?.output?.sha256 ?? null,
+    verifiedBy: result?.verifiedBy ?? null,
     keysDeleted: result?.keysDeleted ?? 0,
     deleteFailed: result?.deleteFailed ?? [],
     error: result?.error ?? period.problem ?? null,

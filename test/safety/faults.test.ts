@@ -237,6 +237,10 @@ describe('--expected-bucket-owner', () => {
         '111122223333',
       ]);
       expect(run.code).toBe(0);
+      // The local server keeps no full-object checksum: the document says what was checked instead.
+      expect(
+        JSON.parse(run.stdout).periods.map((period: { verifiedBy: string }) => period.verifiedBy),
+      ).toEqual(['size+content-md5', 'size+content-md5']);
     } finally {
       await proxy.close();
     }

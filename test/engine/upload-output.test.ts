@@ -1,0 +1,90 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Crc64Nvme } from '@aws-sdk/checksums/crc';
+import { afterAll, describe, expect, it } from 'vitest';
+import { onThrottle } from '../../source/aws/request-middleware.js';
+import { uploadOutput } from '../../source/engine/upload-output.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { endpoint, getBytes, newBucket, putObjects, testClient } from '../support/s3.js';
+
+const s3 = testClient();
+afterAll(() => s3.destroy());
+
+const crc64 = async (data: Buffer) => {
+  const checksum = new Crc64Nvme();
+  checksum.update(data);
+  return Buffer.from(await checksum.digest()).toString('base64');
+};
+
+async function* chunksOf(data: Buffer, size: number) {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+}
+
+describe('uploadOutput on AWS (fullObjectChecksum)', () => {
+  it.each([
+    ['a single PUT', 1024, 'PutObject'],
+    ['a multipart upload', 11 * 1024 * 1024, 'CompleteMultipartUpload'],
+  ] as const)(
+    '%s sends S3 the CRC64NVME of every byte, full-object, and Content-MD5 on each body',
+    async (_, size, final) => {
+      const bucket = await newBucket(s3, 'crc');
+      const data = Buffer.alloc(size, 'crc64nvme\n');
+      const proxy = await startFaultProxy(endpoint());
+      const client = testClient(proxy.endpoint);
+      try {
+        const uploaded = await uploadOutput({
+          s3: client,
+          bucket,
+          key: 'out',
+          body: chunksOf(data, 64 * 1024),
+          partSize: 5 * 1024 * 1024,
+          queueSize: 2,
+          condition: { absent: true },
+          contentType: 'text/plain',
+          metadata: {},
+          fullObjectChecksum: true,
+          onUploaded: () => undefined,
+        });
+        expect(uploaded.crc64nvme).toBe(await crc64(data));
+      } finally {
+        client.destroy();
+        await proxy.close();
+      }
+      const last = proxy.seen.find((r) => r.operation === final)!;
+      expect(last.headers['x-amz-checksum-crc64nvme']).toBe(await crc64(data));
+      if (final === 'CompleteMultipartUpload') {
+        expect(last.headers['x-amz-checksum-type']).toBe('FULL_OBJECT');
+        expect(last.headers['x-amz-mp-object-size']).toBe(String(size));
+      }
+      for (const body of proxy.seen.filter(
+        (r) => r.operation === 'PutObject' || r.operation === 'UploadPart',
+      ))
+        expect(body.headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect((await getBytes(s3, bucket, 'out')).equals(data)).toBe(true);
+    },
+  );
+});
+
+describe('onThrottle', () => {
+  it('hears every throttled attempt, including those the SDK retries on its own', async () => {
+    const bucket = await newBucket(s3, 'throttle');
+    await putObjects(s3, bucket, [{ key: 'a', body: 'x' }]);
+    const proxy = await startFaultProxy(endpoint(), (r) =>
+      r.operation === 'GetObject' && r.nth <= 2
+        ? { kind: 'error', status: 503, code: 'SlowDown' }
+        : { kind: 'pass' },
+    );
+    const client = testClient(proxy.endpoint);
+    const heard: Array<string | undefined> = [];
+    const stop = onThrottle(client, ({ key }) => heard.push(key));
+    try {
+      const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'a' }));
+      expect(await answer.Body!.transformToString()).toBe('x');
+      expect(heard).toEqual(['a', 'a']);
+    } finally {
+      stop();
+      client.destroy();
+      await proxy.close();
+    }
+    expect(client).toBeInstanceOf(S3Client);
+  });
+});
