@@ -5,6 +5,11 @@ import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { requireBucketOwner } from './request-middleware.js';
+import { halfKeyPair } from './s3-errors.js';
+import { endpointFromEnv } from '../options/endpoint-url.js';
+
+/** Read and checked beside the flags: the CLI refuses a bad value before it loads the SDK. */
+export { endpointFromEnv };
 
 export interface ConnectionOptions {
   readonly profile?: string | undefined;
@@ -26,16 +31,21 @@ export interface ConnectionOptions {
  */
 export const MAX_ATTEMPTS = 10;
 
-export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
-}
-
 export function credentialsFor(
   options: ConnectionOptions,
+  env: NodeJS.ProcessEnv = process.env,
 ): AwsCredentialIdentity | AwsCredentialIdentityProvider {
   if (options.credentials) return options.credentials;
   if (options.profile) return fromIni({ profile: options.profile });
-  return fromNodeProviderChain();
+  const chain = fromNodeProviderChain();
+  // Only when nothing answers: a half pair beside a working profile is the SDK's to ignore, as it does.
+  return async (properties) => {
+    try {
+      return await chain(properties);
+    } catch (error) {
+      throw halfKeyPair(env) ?? error;
+    }
+  };
 }
 
 /**

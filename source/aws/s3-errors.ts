@@ -101,6 +101,23 @@ const NETWORK = new Set([
 ]);
 
 /**
+ * Half a key pair in the environment. The SDK then skips the pair and looks elsewhere, so when nothing
+ * else has credentials its "could not load credentials" hides the one variable that is missing.
+ */
+export function halfKeyPair(env: NodeJS.ProcessEnv): UserError | undefined {
+  const id = env.AWS_ACCESS_KEY_ID;
+  const secret = env.AWS_SECRET_ACCESS_KEY;
+  if (Boolean(id) === Boolean(secret)) return undefined;
+  const [set, missing] = id
+    ? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
+    : ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'];
+  return new UserError(
+    `${set} is set but ${missing} is ${env[missing] === undefined ? 'not set' : 'empty'}.`,
+    `Set ${missing} too, or unset ${set} to use a profile (--profile NAME).`,
+  );
+}
+
+/**
  * Turns an SDK failure the user can fix into a one-line UserError with its fix. Anything else is
  * returned as it is, to be reported as an unexpected failure.
  */
@@ -162,7 +179,7 @@ export function explainS3Error(error: unknown, context: S3CallContext): unknown 
   ) {
     return new UserError(
       `No AWS credentials found${profileHint}.`,
-      'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run aws configure.',
+      'Pass --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws configure.',
     );
   }
   if (NETWORK.has(code) && CONNECTING.has(context.operation)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainS3Error } from '../../source/aws/s3-errors.js';
+import { explainS3Error, halfKeyPair } from '../../source/aws/s3-errors.js';
 import { UserError } from '../../source/errors.js';
 
 /** Errors shaped as the SDK throws them (name/Code, HTTP status, a cause for network failures). */
@@ -50,7 +50,7 @@ describe('explainS3Error', () => {
         message: 'Could not load credentials from any providers',
       }),
       /No AWS credentials found/,
-      /--profile NAME/,
+      /--profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
     ],
   ];
   it.each(cases)('%s', (_, error, message, fix) => {
@@ -97,5 +97,48 @@ describe('explainS3Error', () => {
   it('passes anything unexpected through untouched', () => {
     const odd = sdkError({ Code: 'SomethingNew', $metadata: { httpStatusCode: 400 } });
     expect(explainS3Error(odd, context)).toBe(odd);
+  });
+});
+
+describe('halfKeyPair', () => {
+  const half: Array<[string, NodeJS.ProcessEnv, string, string]> = [
+    [
+      'an empty secret',
+      { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: '' },
+      'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is empty.',
+      'Set AWS_SECRET_ACCESS_KEY too, or unset AWS_ACCESS_KEY_ID to use a profile (--profile NAME).',
+    ],
+    [
+      'no secret',
+      { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' },
+      'AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not set.',
+      'Set AWS_SECRET_ACCESS_KEY too, or unset AWS_ACCESS_KEY_ID to use a profile (--profile NAME).',
+    ],
+    [
+      'an empty key id',
+      { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: 'secret' },
+      'AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is empty.',
+      'Set AWS_ACCESS_KEY_ID too, or unset AWS_SECRET_ACCESS_KEY to use a profile (--profile NAME).',
+    ],
+    [
+      'no key id',
+      { AWS_SECRET_ACCESS_KEY: 'secret' },
+      'AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not set.',
+      'Set AWS_ACCESS_KEY_ID too, or unset AWS_SECRET_ACCESS_KEY to use a profile (--profile NAME).',
+    ],
+  ];
+  it.each(half)('%s names the variable that is missing', (_, env, message, fix) => {
+    const error = halfKeyPair(env);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error?.message).toBe(message);
+    expect(error?.fix).toBe(fix);
+  });
+
+  it.each([
+    ['a whole pair', { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }],
+    ['no pair', {}],
+    ['an empty pair', { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }],
+  ])('%s is nothing to report', (_, env) => {
+    expect(halfKeyPair(env)).toBeUndefined();
   });
 });
