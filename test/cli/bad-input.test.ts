@@ -47,11 +47,46 @@ describe('bad flags', () => {
     [['--layout', 'elb'], /--layout "elb" is not a layout/],
     [['--by', 'week'], /--by "week" is not a granularity/],
     [['--concurrency', '0'], /--concurrency 0 is not a whole number/],
+    [
+      ['--concurrency', '-1'],
+      /--concurrency -1 is not a whole number from 1 to 64\.\n\s+For example --concurrency 4/,
+    ],
+    [['--concurrency', '0x10'], /--concurrency 0x10 is not a whole number from 1 to 64/],
+    [['--part-size', '0x10'], /--part-size 0x10 is not a whole number of MiB from 5 to 5120/],
+    [
+      ['--endpoint', 'not-a-url'],
+      /--endpoint "not-a-url" is not an http:\/\/ or https:\/\/ URL\.\n\s+.*e\.g\. --endpoint http:\/\/127\.0\.0\.1:9000/,
+    ],
+    [['--endpoint', 'ftp://host'], /--endpoint "ftp:\/\/host" is not an http:\/\/ or https:\/\/ URL/],
+    [
+      ['--region', 'not a region'],
+      /--region "not a region" is not a region name\.\n\s+For example --region eu-west-1/,
+    ],
+    [
+      ['--out-prefix', '/abs/'],
+      /--out-prefix \/abs\/ starts with "\/": S3 keys do not\.\n\s+Use --out-prefix abs\//,
+    ],
     [['--frm', '2024-05-01'], /Unknown option '--frm'/],
   ])('%j', async (flags, message) => {
     await expectRefused(
       await runCli(['--endpoint', endpoint(), '--bucket', bucket, '--yes', ...flags]),
       message,
+    );
+  });
+
+  it('refuses --endpoint-url that is not a URL, naming the flag as typed', async () => {
+    await expectRefused(
+      await runCli(['--endpoint-url', 'ftp://host', '--bucket', bucket, '--from', '2024-05-01', '--yes']),
+      /--endpoint-url "ftp:\/\/host" is not an http:\/\/ or https:\/\/ URL/,
+    );
+  });
+
+  it.each(['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])('refuses %s that is not a URL', async (name) => {
+    await expectRefused(
+      await runCli(['--bucket', bucket, '--from', '2024-05-01', '--yes'], { [name]: 'not-a-url' }),
+      new RegExp(
+        `${name}="not-a-url" is not an http:// or https:// URL\\.\\n\\s+Set it to the S3 server's URL`,
+      ),
     );
   });
 
@@ -79,6 +114,21 @@ describe('credentials and buckets', () => {
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
     });
     await expectRefused(run, /No AWS credentials found/);
+  });
+
+  it.each([
+    [
+      { AWS_SECRET_ACCESS_KEY: '' },
+      /AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is empty\.\n\s+Set AWS_SECRET_ACCESS_KEY too/,
+    ],
+    [
+      { AWS_ACCESS_KEY_ID: '' },
+      /AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is empty\.\n\s+Set AWS_ACCESS_KEY_ID too/,
+    ],
+  ])('names the half of the key pair that is missing: %j', async (env, message) => {
+    const run = await runCli(args('--yes'), env);
+    await expectRefused(run, message);
+    expect(run.stderr).not.toMatch(/No AWS credentials found/);
   });
 
   it('says when the credentials are rejected', async () => {
