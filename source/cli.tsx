@@ -11,7 +11,9 @@ import type { ConnectionOptions } from './aws/s3-client.js';
 import type { Face } from './job/face.js';
 import type { Demo } from './demo/demo.js';
 import { isUserError, messageOf } from './errors.js';
+import { ExitCode } from './exit-code.js';
 import { formatCount } from './format.js';
+import { RUN_DOCUMENT_FORMAT } from './job/run-document.js';
 import { HELP, parseCliArgs, type CliOptions } from './options.js';
 import { periodLabel, periodOf } from './periods.js';
 import { VERSION } from './version.js';
@@ -28,7 +30,7 @@ function onInterrupt(): void {
     );
     controller.abort();
   } else {
-    process.exit(130);
+    process.exit(ExitCode.Interrupted);
   }
 }
 process.on('SIGINT', onInterrupt);
@@ -36,24 +38,24 @@ process.on('SIGTERM', onInterrupt);
 
 const DAY = 86_400_000;
 
-function printError(error: unknown, json: boolean): number {
+/** Under --json, a run that never got to its periods still prints one document. */
+function printErrorDocument(message: string, fix: string | undefined, exitCode: ExitCode): void {
+  const document = { format: RUN_DOCUMENT_FORMAT, error: { message, fix: fix ?? null }, exitCode };
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+function printError(error: unknown, json: boolean): ExitCode {
   if (isUserError(error)) {
     process.stderr.write(`✖ ${error.message}\n${error.fix ? `  ${error.fix}\n` : ''}`);
-    if (json)
-      process.stdout.write(
-        `${JSON.stringify({ error: { message: error.message, fix: error.fix ?? null }, exitCode: 2 }, null, 2)}\n`,
-      );
-    return 2;
+    if (json) printErrorDocument(error.message, error.fix, ExitCode.BadInput);
+    return ExitCode.BadInput;
   }
   process.stderr.write(
     `✖ Unexpected failure: ${messageOf(error)}\n  Nothing was deleted that is not in a verified output. Please report this with the command you ran.\n`,
   );
   if (process.env.S3COLLAPSE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
-  if (json)
-    process.stdout.write(
-      `${JSON.stringify({ error: { message: messageOf(error), fix: null }, exitCode: 1 }, null, 2)}\n`,
-    );
-  return 1;
+  if (json) printErrorDocument(messageOf(error), undefined, ExitCode.Unfinished);
+  return ExitCode.Unfinished;
 }
 
 /**
@@ -92,16 +94,18 @@ async function loadFace(name: FaceName): Promise<Face> {
 }
 
 /** Stopped before the run began (while connecting or planning): nothing was written. */
-function printInterrupted(json: boolean): number {
+function printInterrupted(json: boolean): ExitCode {
   process.stderr.write('Stopped before anything was written; nothing was changed.\n');
   if (json)
-    process.stdout.write(
-      `${JSON.stringify({ error: { message: 'Interrupted before the run started; nothing was changed.', fix: null }, exitCode: 130 }, null, 2)}\n`,
+    printErrorDocument(
+      'Interrupted before the run started; nothing was changed.',
+      undefined,
+      ExitCode.Interrupted,
     );
-  return 130;
+  return ExitCode.Interrupted;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<ExitCode> {
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);
@@ -110,11 +114,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.help) {
     process.stdout.write(`${HELP}\n`);
-    return 0;
+    return ExitCode.Done;
   }
   if (options.version) {
     process.stdout.write(`${VERSION}\n`);
-    return 0;
+    return ExitCode.Done;
   }
 
   let demo: Demo | undefined;

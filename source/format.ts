@@ -30,3 +30,17 @@ export function table(rows: readonly (readonly string[])[], rightAligned: readon
       .trimEnd(),
   );
 }
+
+/** Breaks text into lines of at most `width` characters, between words. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,17 +1,22 @@
 import { useApp, type Key } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { ConnectionOptions } from '../aws/s3-client.js';
-import { exitCodeOf } from '../engine/run.js';
-import type { Plan, RunResult } from '../engine/types.js';
-import { runOptionsFrom } from '../batch/run-batch.js';
-import { counted, formatCount } from '../format.js';
+import { ExitCode } from '../exit-code.js';
+import { counted } from '../format.js';
+import {
+  repeatAnswers,
+  runOptionsFor,
+  type JobAnswers,
+  type JobOutcome,
+  type JobPlan,
+} from '../job/collapse-job.js';
 import type { FaceContext } from '../job/face.js';
-import type { RunAnswers } from '../job/repeat-command.js';
 import { repeatCommand } from '../job/repeat-command.js';
 import type { LayoutId } from '../layouts/index.js';
 import { periodLabel, type Period } from '../periods.js';
 import { KeyRouter } from './keys.js';
 import { useBucketConnection } from './hooks/use-bucket-connection.js';
+import { usePlanning } from './hooks/use-planning.js';
 import { useStore } from './hooks/use-store.js';
 import { initialDraft } from './range.js';
 import { BucketScreen } from './screens/bucket-screen.js';
@@ -19,17 +24,13 @@ import { ConfirmScreen } from './screens/confirm-screen.js';
 import { ConnectingScreen } from './screens/connecting-screen.js';
 import { HelpScreen } from './screens/help-screen.js';
 import { LayoutScreen } from './screens/layout-screen.js';
-import { PreviewScreen, type PlanInput } from './screens/preview-screen.js';
+import { PreviewScreen } from './screens/preview-screen.js';
 import { ProfileScreen } from './screens/profile-screen.js';
 import { RangeScreen } from './screens/range-screen.js';
 import { RunScreen } from './screens/run-screen.js';
 import { SeriesScreen } from './screens/series-screen.js';
 import { SummaryScreen } from './screens/summary-screen.js';
 import { appReducer, initialState, type AppState, type Intent, type RangeChoice } from './state.js';
-
-/** Exit codes: 0 done, 1 a period failed, 2 quit before running (or bad input), 130 interrupted. */
-export const EXIT_QUIT = 2;
-export const EXIT_INTERRUPTED = 130;
 
 /** Layout names short enough for the title line. */
 const SHORT_LAYOUT_NAMES: Readonly<Record<LayoutId, string>> = {
@@ -40,28 +41,30 @@ const SHORT_LAYOUT_NAMES: Readonly<Record<LayoutId, string>> = {
 
 export interface AppProps {
   readonly context: FaceContext;
-  /** Called once with the exit code, just before the app unmounts. */
-  readonly onExit?: ((code: number) => void) | undefined;
+  /** Told the exit code as the app ends (`waitUntilExit()` resolves with it too). */
+  readonly onExit?: ((code: ExitCode) => void) | undefined;
 }
 
-function answersOf(context: FaceContext, state: AppState): RunAnswers | undefined {
-  const { options } = context;
-  if (!state.bucket || !state.layout || !state.range) return undefined;
+/** The run's answers once every step up to the range is answered. */
+function jobAnswersOf(
+  connection: ConnectionOptions,
+  state: AppState,
+  options: FaceContext['options'],
+): JobAnswers | undefined {
+  const periods = state.periods;
+  if (!state.bucket || !state.layout || !state.range || !periods?.length) return undefined;
   return {
-    profile: context.demo ? undefined : state.profile?.name,
-    region: options.region,
-    endpoint: options.endpoint,
+    connection,
     bucket: state.bucket,
-    prefix: state.layout.root,
-    layout: state.layout.layout,
-    series: state.seriesBases ?? options.series,
+    layout: state.layout,
+    seriesBases: state.seriesBases ?? options.series,
     // The periods the run covers: an unfinished one at the end of the range is left out, so is it here.
-    from: state.periods?.[0] ? periodLabel(state.periods[0]) : state.range.from,
-    to: state.periods?.at(-1) ? periodLabel(state.periods.at(-1)!) : state.range.to,
-    by: state.range.by,
-    outPrefix: options.outPrefix,
-    includeOpen: options.includeOpen || undefined,
-    demo: context.demo !== undefined || undefined,
+    range: {
+      by: state.range.by,
+      periods,
+      from: periodLabel(periods[0]!),
+      to: periodLabel(periods.at(-1)!),
+    },
   };
 }
 
@@ -73,14 +76,14 @@ export function App({ context, onExit }: AppProps) {
   );
 
   const finish = useCallback(
-    (code: number) => {
+    (code: ExitCode) => {
       onExit?.(code);
       exit(code);
     },
     [exit, onExit],
   );
   const back = useCallback(() => dispatch({ type: 'back' }), [dispatch]);
-  const quit = useCallback(() => finish(EXIT_QUIT), [finish]);
+  const quit = useCallback(() => finish(ExitCode.BadInput), [finish]);
 
   const connection: ConnectionOptions = useMemo(
     () =>
@@ -97,7 +100,7 @@ export function App({ context, onExit }: AppProps) {
       const now = get();
       if (now.step === 'run') return false;
       if (key.ctrl && input === 'c') {
-        finish(now.step === 'summary' && now.result ? exitCodeOf(now.result) : EXIT_INTERRUPTED);
+        finish(now.step === 'summary' && now.outcome ? now.outcome.exitCode : ExitCode.Interrupted);
         return true;
       }
       if (input === '?') {
@@ -109,34 +112,25 @@ export function App({ context, onExit }: AppProps) {
     [get, finish, dispatch],
   );
 
-  const onPlanned = useCallback((plan: Plan) => dispatch({ type: 'planned', plan }), [dispatch]);
-  const onFinished = useCallback((result: RunResult) => dispatch({ type: 'finished', result }), [dispatch]);
-  const onRunFailed = useCallback(() => finish(1), [finish]);
-
-  const planInput: PlanInput | undefined = useMemo(
-    () =>
-      state.layout && state.range && state.periods
-        ? {
-            layout: state.layout.layout,
-            root: state.layout.root,
-            by: state.range.by,
-            periods: state.periods,
-            open: state.openPeriods ?? [],
-            seriesBases: state.seriesBases ?? options.series,
-            outPrefix: options.outPrefix,
-          }
-        : undefined,
-    [
-      state.layout,
-      state.range,
-      state.periods,
-      state.openPeriods,
-      state.seriesBases,
-      options.outPrefix,
-      options.series,
-    ],
+  const onPlanned = useCallback((plan: JobPlan) => dispatch({ type: 'planned', plan }), [dispatch]);
+  const onPlanFailed = useCallback((error: unknown) => dispatch({ type: 'plan-failed', error }), [dispatch]);
+  const onFinished = useCallback(
+    (outcome: JobOutcome) => dispatch({ type: 'finished', outcome }),
+    [dispatch],
   );
-  const runOptions = useMemo(() => runOptionsFrom(options, context.version), [options, context.version]);
+  const onRunFailed = useCallback(() => finish(ExitCode.Unfinished), [finish]);
+
+  const answers = useMemo(
+    () => jobAnswersOf(connection, state, options),
+    // Only the answers themselves: a new plan (or its failure) must not start another listing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [connection, state.bucket, state.layout, state.range, state.periods, state.seriesBases, options],
+  );
+  const repeat = useMemo(() => (answers ? repeatAnswers(context, answers) : undefined), [answers, context]);
+  const ctx = connected?.status === 'done' ? connected.value.ctx : undefined;
+  const planning = state.step === 'preview' && !state.plan && state.planError === undefined;
+  usePlanning(planning ? ctx : undefined, planning ? answers : undefined, options, onPlanned, onPlanFailed);
+  const runOptions = useMemo(() => runOptionsFor(options, context.version), [options, context.version]);
 
   return <KeyRouter onKey={onGlobalKey}>{screenFor()}</KeyRouter>;
 
@@ -148,7 +142,6 @@ export function App({ context, onExit }: AppProps) {
       ? `${state.profile.label}${state.profile.account ? ` (${state.profile.account})` : ''}`
       : undefined;
     const layoutTitle = state.layout ? SHORT_LAYOUT_NAMES[state.layout.layout] : undefined;
-    const answers = answersOf(context, state);
 
     switch (state.step) {
       case 'profile':
@@ -172,13 +165,12 @@ export function App({ context, onExit }: AppProps) {
           />
         );
       case 'summary':
-        return state.result && answers ? (
+        return state.outcome && repeat ? (
           <SummaryScreen
-            result={state.result}
-            answers={answers}
-            exitCode={exitCodeOf(state.result)}
+            outcome={state.outcome}
+            repeat={repeat}
             active={active}
-            onQuit={() => finish(exitCodeOf(state.result!))}
+            onQuit={() => finish(state.outcome!.exitCode)}
           />
         ) : null;
       default:
@@ -244,18 +236,18 @@ export function App({ context, onExit }: AppProps) {
           />
         );
       case 'preview':
-        return planInput && answers ? (
+        return answers && repeat ? (
           <PreviewScreen
-            ctx={ctx}
-            input={planInput}
-            plan={state.plan}
+            planned={state.plan}
+            error={state.planError}
+            periods={answers.range.periods.length}
+            open={state.openPeriods ?? []}
             dryRun={options.dryRun}
-            command={repeatCommand(answers, ['--dry-run'])}
-            context={[ctx.bucket, `by ${planInput.by}`, counted(planInput.periods.length, 'period')]}
+            command={repeatCommand(repeat, ['--dry-run'])}
+            context={[ctx.bucket, `by ${answers.range.by}`, counted(answers.range.periods.length, 'period')]}
             active={active}
-            onPlanned={onPlanned}
-            onContinue={(plan) => dispatch({ type: 'continue-to-run', plan })}
-            onStop={() => finish(0)}
+            onContinue={() => dispatch({ type: 'continue' })}
+            onStop={() => finish(ExitCode.Done)}
             onBack={back}
             onQuit={quit}
           />
@@ -263,8 +255,8 @@ export function App({ context, onExit }: AppProps) {
       case 'confirm':
         return state.plan ? (
           <ConfirmScreen
-            plan={state.plan}
-            outPrefix={options.outPrefix}
+            planned={state.plan}
+            options={options}
             versioned={connected.value.versioned}
             active={active}
             onConfirm={() => dispatch({ type: 'confirmed' })}
@@ -275,7 +267,7 @@ export function App({ context, onExit }: AppProps) {
         return state.plan ? (
           <RunScreen
             ctx={ctx}
-            plan={state.plan}
+            plan={state.plan.plan}
             options={runOptions}
             controller={context.controller}
             active={active}

@@ -1,5 +1,6 @@
 import type { Plan, PeriodPlan } from '../engine/types.js';
 import { formatBytes, formatCount } from '../format.js';
+import { periodErrorText } from '../job/period-outcome.js';
 import { periodLabel, type Period } from '../periods.js';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
@@ -15,13 +16,13 @@ export interface PreviewRow {
   readonly tone: 'normal' | 'dim' | 'warn' | 'error';
 }
 
-const bytesOf = (period: PeriodPlan): number =>
-  [...period.incoming, ...period.alreadyCollapsed].reduce((total, member) => total + member.size, 0);
-
 function noteOf(period: PeriodPlan): Pick<PreviewRow, 'note' | 'tone'> {
   switch (period.status) {
     case 'failed':
-      return { note: `✖ ${period.problem ?? 'cannot be collapsed'}`, tone: 'error' };
+      return {
+        note: `✖ ${period.problem ? periodErrorText(period.problem) : 'cannot be collapsed'}`,
+        tone: 'error',
+      };
     case 'skipped':
       return { note: 'no keys', tone: 'dim' };
     case 'already-collapsed':
@@ -50,12 +51,11 @@ function shortOutput(outputKey: string, root: string): string {
 
 export function previewRows(plan: Plan, open: readonly Period[]): PreviewRow[] {
   const rows: PreviewRow[] = plan.periods.map((period) => {
-    const keys = period.incoming.length + period.alreadyCollapsed.length;
     return {
       period: period.label,
       series: period.series.label,
-      keys: formatCount(keys),
-      size: formatBytes(bytesOf(period)),
+      keys: formatCount(period.keys),
+      size: formatBytes(period.bytes),
       output: shortOutput(period.outputKey, plan.root),
       ...noteOf(period),
     };
@@ -78,10 +78,7 @@ export function previewRows(plan: Plan, open: readonly Period[]): PreviewRow[] {
 export function sparkline(plan: Plan, width = 40): string {
   const byLabel = new Map<string, number>();
   for (const period of plan.periods) {
-    byLabel.set(
-      period.label,
-      (byLabel.get(period.label) ?? 0) + period.incoming.length + period.alreadyCollapsed.length,
-    );
+    byLabel.set(period.label, (byLabel.get(period.label) ?? 0) + period.keys);
   }
   let counts = [...byLabel.values()];
   if (counts.length > width) {

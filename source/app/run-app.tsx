@@ -1,4 +1,5 @@
 import { render } from 'ink';
+import { ExitCode } from '../exit-code.js';
 import type { Face } from '../job/face.js';
 import { App } from './app.js';
 import { TerminalWidth } from './components/width.js';
@@ -8,17 +9,13 @@ import { TerminalWidth } from './components/width.js';
  * read keys. Ctrl-C arrives as a key (raw mode), so the app asks before it aborts the run.
  */
 export const runApp: Face = async (context) => {
-  let code = 2;
   const instance = render(
     <TerminalWidth>
-      <App context={context} onExit={(exitCode) => (code = exitCode)} />
+      <App context={context} />
     </TerminalWidth>,
-    {
-      stdin: context.stdin,
-      stdout: context.stdout,
-      exitOnCtrlC: false,
-    },
+    { stdin: context.stdin, stdout: context.stdout, exitOnCtrlC: false },
   );
-  await instance.waitUntilExit();
-  return code;
+  // The app ends with exit(code): waitUntilExit() resolves with that code.
+  const code = await instance.waitUntilExit();
+  return typeof code === 'number' ? (code as ExitCode) : ExitCode.BadInput;
 };

@@ -1,6 +1,4 @@
-import type { Plan, RunResult } from '../engine/types.js';
-import type { LayoutId } from '../layouts/index.js';
-import { layoutsForChoice } from '../layouts/index.js';
+import { layoutFromFlags, type JobOutcome, type JobPlan, type LayoutChoice } from '../job/collapse-job.js';
 import type { CliOptions } from '../options.js';
 import type { Granularity, Period } from '../periods.js';
 
@@ -28,10 +26,7 @@ export interface ProfileChoice {
   readonly account?: string | undefined;
 }
 
-export interface LayoutChoice {
-  readonly layout: LayoutId;
-  readonly root: string;
-}
+export type { LayoutChoice };
 
 export interface RangeChoice {
   readonly by: Granularity;
@@ -54,8 +49,11 @@ export interface AppState {
   readonly periods?: readonly Period[] | undefined;
   /** Unfinished periods of the range: shown, never selected. */
   readonly openPeriods?: readonly Period[] | undefined;
-  readonly plan?: Plan | undefined;
-  readonly result?: RunResult | undefined;
+  /** The preview's snapshot of the range; the run deletes from it and nothing else. */
+  readonly plan?: JobPlan | undefined;
+  /** Why the preview could not plan (shown there; Esc goes back). */
+  readonly planError?: unknown;
+  readonly outcome?: JobOutcome | undefined;
   /** Flags answered these steps: going forward skips them. */
   readonly given: { readonly bucket: boolean; readonly layout: boolean; readonly confirm: boolean };
 }
@@ -71,19 +69,13 @@ export type Intent =
       readonly periods: readonly Period[];
       readonly openPeriods: readonly Period[];
     }
-  | { readonly type: 'planned'; readonly plan: Plan }
-  | { readonly type: 'continue-to-run'; readonly plan: Plan }
+  | { readonly type: 'planned'; readonly plan: JobPlan }
+  | { readonly type: 'plan-failed'; readonly error: unknown }
+  | { readonly type: 'continue' }
   | { readonly type: 'confirmed' }
-  | { readonly type: 'finished'; readonly result: RunResult }
+  | { readonly type: 'finished'; readonly outcome: JobOutcome }
   | { readonly type: 'back' }
   | { readonly type: 'toggle-help' };
-
-/** `--layout X --prefix P` with one layout behind X answers step 3 without sampling. */
-export function layoutFromFlags(options: CliOptions): LayoutChoice | undefined {
-  const layouts = layoutsForChoice(options.layout);
-  if (layouts.length !== 1 || options.prefix === undefined) return undefined;
-  return { layout: layouts[0]!.id, root: options.prefix };
-}
 
 export function initialState(options: CliOptions, demo: boolean): AppState {
   const given = {
@@ -117,6 +109,9 @@ function go(state: AppState, step: Step, change: Partial<AppState> = {}): AppSta
   return { ...state, ...change, step, history: [...state.history, state.step], help: false };
 }
 
+/** Whatever was planned from the earlier answers no longer holds once one of them changes. */
+const NO_PLAN = { plan: undefined, planError: undefined } as const;
+
 export function appReducer(state: AppState, intent: Intent): AppState {
   switch (intent.type) {
     case 'choose-profile':
@@ -127,35 +122,36 @@ export function appReducer(state: AppState, intent: Intent): AppState {
         bucket: intent.bucket,
         layout: state.given.layout ? state.layout : undefined,
         seriesBases: undefined,
-        plan: undefined,
+        ...NO_PLAN,
       });
     case 'choose-layout':
       return go(state, intent.layout.layout === 'cloudtrail' ? 'series' : 'range', {
         layout: intent.layout,
         seriesBases: undefined,
-        plan: undefined,
+        ...NO_PLAN,
       });
     case 'choose-series':
-      return go(state, 'range', { seriesBases: intent.bases, plan: undefined });
+      return go(state, 'range', { seriesBases: intent.bases, ...NO_PLAN });
     case 'choose-range':
       return go(state, 'preview', {
         range: intent.range,
         periods: intent.periods,
         openPeriods: intent.openPeriods,
-        plan: undefined,
+        ...NO_PLAN,
       });
     case 'planned':
       return state.step === 'preview' ? { ...state, plan: intent.plan } : state;
-    case 'continue-to-run':
-      // The plan comes with the intent: the preview's key may arrive before its 'planned' is folded in.
-      return state.step === 'preview'
-        ? go(state, state.given.confirm ? 'run' : 'confirm', { plan: intent.plan })
-        : state;
+    case 'plan-failed':
+      return state.step === 'preview' ? { ...state, planError: intent.error } : state;
+    case 'continue':
+      // Deleting needs the typed confirmation, unless --yes gave it or nothing is to be deleted.
+      if (state.step !== 'preview' || !state.plan) return state;
+      return go(state, state.given.confirm || !state.plan.needsConfirmation ? 'run' : 'confirm');
     case 'confirmed':
       return state.step === 'confirm' ? go(state, 'run') : state;
     case 'finished':
       // The run cannot be gone back into: the summary starts a history of its own.
-      return { ...state, step: 'summary', history: [], result: intent.result, help: false };
+      return { ...state, step: 'summary', history: [], outcome: intent.outcome, help: false };
     case 'back': {
       if (state.help) return { ...state, help: false };
       if (state.step === 'run' || state.step === 'summary') return state;
@@ -167,7 +163,7 @@ export function appReducer(state: AppState, intent: Intent): AppState {
         ...state,
         step: previous,
         history: state.history.slice(0, -1),
-        plan: keepPlan ? state.plan : undefined,
+        ...(keepPlan ? {} : NO_PLAN),
       };
     }
     case 'toggle-help':

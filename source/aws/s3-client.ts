@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { requireBucketOwner } from './request-middleware.js';
 import { halfKeyPair } from './s3-errors.js';
-import { endpointFromEnv } from '../options/endpoint-url.js';
+import { endpointFromEnv } from './endpoint-url.js';
 
 /** Read and checked beside the flags: the CLI refuses a bad value before it loads the SDK. */
 export { endpointFromEnv };

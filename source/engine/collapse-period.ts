@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { isUserError, messageOf } from '../errors.js';
+import { httpStatus } from '../aws/s3-errors.js';
 import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
 import { deleteMembers } from './delete-members.js';
 import type { Manifest } from './manifest.js';
+import {
+  InputFailure,
+  PeriodFailure,
+  periodErrorOf,
+  type PeriodLeft,
+  type PeriodStage,
+} from './period-error.js';
 import {
   abortAbandonedUploads,
   manifestBase,
@@ -21,17 +28,16 @@ import type { Member, ObjectHead, PeriodPlan, PeriodResult, VerifiedBy } from '.
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
-function resultOf(
+export function resultOf(
   period: PeriodPlan,
   fields: Partial<PeriodResult> & Pick<PeriodResult, 'status'>,
 ): PeriodResult {
-  const keys = [...period.incoming, ...period.alreadyCollapsed];
   return {
     id: period.id,
     label: period.label,
     series: period.series.label,
-    keys: keys.length,
-    bytes: sum(keys.map((member) => member.size)),
+    keys: period.keys,
+    bytes: period.bytes,
     outputKey: period.outputKey,
     keysDeleted: 0,
     deleteFailed: [],
@@ -41,11 +47,6 @@ function resultOf(
 
 const sameHead = (a: ObjectHead | null, b: ObjectHead | null): boolean =>
   a === null || b === null ? a === b : a.etag === b.etag && a.size === b.size;
-
-/** A period failed after this run touched it; the message says what state it left. */
-export class PeriodFailure extends Error {
-  override readonly name = 'PeriodFailure';
-}
 
 /** Deletes a verified period's members, each only if it is still the version the plan saw. */
 async function deleteVerified(
@@ -79,7 +80,19 @@ export function partSizeFor(bytes: number, configured: number): number {
 const expectedBytes = (period: PeriodPlan): number =>
   (period.committed?.output?.size ?? 0) + sum(period.incoming.map((member) => member.size));
 
-function concatenationFor(scope: RunScope, period: PeriodPlan, encoding: Encoding): Concatenation {
+/** What every input must be: what the output already holds, else what AWS writes for the layout. */
+function expectedEncoding(scope: RunScope, period: PeriodPlan): { is: Encoding; because: string } {
+  const committed = period.committed?.encoding;
+  if (committed)
+    return { is: committed, because: `${period.outputKey}, which it would be appended to, is ${committed}` };
+  const layout = layoutById(scope.plan.layout);
+  return {
+    is: layout.encoding,
+    because: `${layout.title} are ${layout.encoding === 'gzip' ? 'gzip-compressed' : 'plain text'} as AWS writes them`,
+  };
+}
+
+function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
   const committedOutput = period.committed?.output ?? null;
   return new Concatenation({
     s3: scope.ctx.s3,
@@ -94,7 +107,7 @@ function concatenationFor(scope: RunScope, period: PeriodPlan, encoding: Encodin
           }
         : null,
     members: period.incoming,
-    encoding,
+    encoding: expectedEncoding(scope, period),
     fetch: {
       concurrency: scope.options.downloadConcurrency,
       maxBytesInFlight: scope.options.maxBytesInFlight,
@@ -118,23 +131,38 @@ function verify(
   uploaded: UploadedOutput,
   runId: string,
 ): VerifiedBy {
+  if (found && found.metadata['s3collapse-run'] !== runId) {
+    // Only a run holding the period's manifest writes its output: the period is that run's now.
+    throw new PeriodFailure({
+      code: 'another-run',
+      left: 'taken',
+      message: `Another run wrote ${period.outputKey} after this run did; nothing was deleted.`,
+      fix: 'Run again once the other run is done.',
+    });
+  }
   const problem = !found
     ? 'nothing is there'
-    : found.metadata['s3collapse-run'] !== runId
-      ? 'another run wrote it'
-      : found.size !== uploaded.size
-        ? `${found.size} bytes, not the ${uploaded.size} streamed`
-        : uploaded.etag && found.etag !== uploaded.etag
-          ? 'its ETag is not the upload’s'
-          : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
-            ? 'S3’s CRC64NVME differs from the one computed while streaming'
-            : undefined;
+    : found.size !== uploaded.size
+      ? `${found.size} bytes, not the ${uploaded.size} streamed`
+      : uploaded.etag && found.etag !== uploaded.etag
+        ? 'its ETag is not the upload’s'
+        : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
+          ? 'S3’s CRC64NVME differs from the one computed while streaming'
+          : undefined;
   if (problem) {
-    throw new PeriodFailure(
-      `Verification of ${period.outputKey} failed: ${problem}. Nothing was deleted; originals kept, and the next run writes the output again.`,
-    );
+    throw new PeriodFailure({
+      code: 'verification-failed',
+      message: `Verification of ${period.outputKey} failed: ${problem}. Nothing was deleted.`,
+      fix: 'Run again: the next run writes the output again.',
+    });
   }
   return found?.crc64nvme && uploaded.crc64nvme ? 'size+crc64nvme' : 'size+content-md5';
+}
+
+/** Where the protocol is, and what it has left so far: what a failure at this moment means. */
+interface Progress {
+  stage: PeriodStage;
+  left: PeriodLeft;
 }
 
 /**
@@ -146,19 +174,30 @@ function verify(
  *   5. delete exactly the planned keys, each If-Match the ETag the plan listed.
  * A failed condition means another run is on this period: stop, never overwrite. Until step 4 every
  * original is in place; a failure before it puts the manifest back only when the output certainly did
- * not change, and otherwise leaves it pending for the next run to finish.
+ * not change, and otherwise leaves it pending for the next run to finish. A failure comes back as the
+ * period's typed error, with the stage it happened in and what it left.
  */
 export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promise<PeriodResult> {
-  if (period.status === 'failed')
-    return resultOf(period, { status: 'failed', error: period.problem ?? 'failed' });
+  if (period.status === 'failed') return resultOf(period, { status: 'failed', error: period.problem });
   if (period.status === 'skipped') return resultOf(period, { status: 'skipped' });
-  if (period.status === 'already-collapsed') {
+  const progress: Progress = { stage: 'delete', left: 'unchanged' };
+  try {
+    if (period.status === 'already-collapsed') {
+      return resultOf(period, {
+        status: 'already-collapsed',
+        ...(await deleteVerified(scope, period, period.alreadyCollapsed)),
+      });
+    }
+    return await runProtocol(scope, period, progress);
+  } catch (error) {
     return resultOf(period, {
-      status: 'already-collapsed',
-      ...(await deleteVerified(scope, period, period.alreadyCollapsed)),
+      status: 'failed',
+      error: periodErrorOf(error, { ...progress, stopped: scope.signal?.aborted === true }),
     });
   }
+}
 
+async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progress): Promise<PeriodResult> {
   const committed = period.committed;
   const committedOutput = committed?.output ?? null;
   scope.emit({ type: 'period-start', periodId: period.id, downloadTotal: expectedBytes(period) });
@@ -171,6 +210,7 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
     committedOutput &&
     sameHead(period.currentOutput, committedOutput)
   ) {
+    Object.assign(progress, { stage: 'record', left: 'pending' });
     await abortAbandonedUploads(scope, period);
     await rewriteManifest(
       scope,
@@ -178,6 +218,7 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
       { etag: period.manifestObject?.etag ?? '', runId: committed.runId ?? '' },
       { ...committed, ...base, state: 'complete', incoming: undefined, pendingSince: undefined },
     );
+    progress.stage = 'delete';
     return resultOf(period, {
       status: 'already-collapsed',
       outputSize: committedOutput.size,
@@ -196,14 +237,22 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
     members: committed?.members ?? [],
     incoming: period.incoming.map(({ key, size, etag, lastModified }) => ({ key, size, etag, lastModified })),
   };
-  const held = await takePeriod(scope, period, pending);
+  progress.stage = 'take';
+  let held: HeldManifest;
+  try {
+    held = await takePeriod(scope, period, pending);
+  } catch (error) {
+    // Unanswered, the pending manifest may have landed; the next run finds and finishes it.
+    if (!(error instanceof AnotherRunError) && httpStatus(error) === undefined) progress.left = 'pending';
+    throw error;
+  }
+  progress.left = 'pending';
   await abortAbandonedUploads(scope, period);
 
-  const layout = layoutById(scope.plan.layout);
-  const encoding: Encoding = committed?.encoding ?? (layout.extension.endsWith('.gz') ? 'gzip' : 'plain');
-  const concatenation = concatenationFor(scope, period, encoding);
-  const uploaded = await writeOutput(scope, period, held, concatenation, encoding);
+  const concatenation = concatenationFor(scope, period);
+  const uploaded = await writeOutput(scope, period, held, concatenation, progress);
 
+  progress.stage = 'verify';
   const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle);
   const verifiedBy = verify(period, found, uploaded, runId);
   const sha256 = concatenation.sha256();
@@ -223,19 +272,20 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
     },
     members: [...(committed?.members ?? []), ...concatenation.members],
   };
+  Object.assign(progress, { stage: 'record', left: 'written' });
   try {
     await rewriteManifest(scope, period, held, complete);
   } catch (error) {
-    if (error instanceof AnotherRunError) {
-      throw new PeriodFailure(
-        `Another run took over this period while this run was uploading (${period.manifestKey} changed); its output was written but nothing was deleted. Originals kept; the next run finishes the period.`,
-      );
-    }
-    throw new PeriodFailure(
-      `${messageOf(error)} The output was written and verified, but its manifest is still pending, so nothing was deleted. Originals kept; the next run finishes the period.`,
-    );
+    if (!(error instanceof AnotherRunError)) throw error;
+    throw new PeriodFailure({
+      code: 'another-run',
+      left: 'taken',
+      message: `Another run took over this period while this run was uploading (${period.manifestKey} changed); this run's output was written but nothing was deleted.`,
+      fix: 'Run again once the other run is done: it finishes the period.',
+    });
   }
 
+  progress.stage = 'delete';
   return resultOf(period, {
     status: 'collapsed',
     outputSize: uploaded.size,
@@ -245,18 +295,23 @@ export async function collapsePeriod(scope: RunScope, period: PeriodPlan): Promi
   });
 }
 
+const LEFT_BY_RELEASE = { released: 'unchanged', taken: 'taken', kept: 'pending' } as const;
+
 /**
  * Uploads the output over exactly what the plan saw. On failure, puts the period back as the plan
  * found it when the output certainly did not land; if it may have (a connection lost during the final
- * request), the manifest stays pending and the message says so.
+ * request), the manifest stays pending. Either way `progress` says what is left, and the cause is
+ * rethrown.
  */
 async function writeOutput(
   scope: RunScope,
   period: PeriodPlan,
   held: HeldManifest,
   concatenation: Concatenation,
-  encoding: Encoding,
+  progress: Progress,
 ): Promise<UploadedOutput> {
+  progress.stage = 'upload';
+  const encoding = concatenation.encoding;
   try {
     return await uploadOutput({
       s3: scope.ctx.s3,
@@ -280,6 +335,7 @@ async function writeOutput(
     });
   } catch (error) {
     const failure = error instanceof OutputWriteError ? error : new OutputWriteError(error, false);
+    if (failure.reason instanceof InputFailure) progress.stage = 'download';
     if (!failure.leftNothing) {
       // The final request's answer was lost: if the object that landed is this run's, go on with it.
       const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle).catch(
@@ -288,20 +344,9 @@ async function writeOutput(
       if (found?.metadata['s3collapse-run'] === held.runId)
         return { etag: found.etag, size: concatenation.bytes, parts: 0 };
     }
-    const release = failure.leftNothing ? await releasePeriod(scope, period, held) : 'kept';
-    if (scope.signal?.aborted) throw failure.reason;
-    const text = periodErrorText(failure.reason);
-    if (release === 'released') throw new PeriodFailure(`${text} Originals kept; nothing was changed.`);
-    if (release === 'taken')
-      throw new PeriodFailure(`${text} Originals kept; another run holds this period now.`);
-    throw new PeriodFailure(
-      `${text} Originals kept; the period's manifest is left pending and the next run finishes it.`,
-    );
+    progress.left = failure.leftNothing
+      ? LEFT_BY_RELEASE[await releasePeriod(scope, period, held)]
+      : 'pending';
+    throw failure.reason;
   }
-}
-
-/** A failed period's message: the user-fixable ones with their fix, anything else as it came. */
-export function periodErrorText(error: unknown): string {
-  if (isUserError(error)) return error.fix ? `${error.message} ${error.fix}` : error.message;
-  return messageOf(error);
 }

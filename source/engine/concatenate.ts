@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { UserError } from '../errors.js';
 import { GzipInspector } from './gzip-inspector.js';
 import type { ManifestMember } from './manifest.js';
+import { InputFailure, PeriodFailure } from './period-error.js';
 import { fetchInOrder, type OrderedFetchOptions } from './ordered-fetch.js';
 import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
@@ -22,8 +22,8 @@ export interface ConcatenationInput {
   readonly bucket: string;
   readonly prefix: CommittedPrefix | null;
   readonly members: readonly Member[];
-  /** The encoding every input must have: the committed output's, or the layout's. */
-  readonly encoding: Encoding | null;
+  /** The encoding every input must have, and why: the committed output's, or the layout's. */
+  readonly encoding: { readonly is: Encoding; readonly because: string };
   readonly fetch: OrderedFetchOptions;
   readonly signal?: AbortSignal | undefined;
   /** The AIMD gate of the prefix a key is under, when the run throttles GETs per prefix. */
@@ -40,20 +40,20 @@ export interface ConcatenationInput {
 export class Concatenation {
   private readonly hash = createHash('sha256');
   private written = 0;
-  private currentEncoding: Encoding | null;
-  private firstKeyOfEncoding: string | undefined;
+  private readonly expected: Encoding;
+  private firstKey: string | undefined;
   readonly members: ManifestMember[] = [];
 
   constructor(private readonly input: ConcatenationInput) {
-    this.currentEncoding = input.encoding;
+    this.expected = input.encoding.is;
   }
 
   get bytes(): number {
     return this.written;
   }
 
-  get encoding(): Encoding | null {
-    return this.currentEncoding;
+  get encoding(): Encoding {
+    return this.expected;
   }
 
   sha256(): string {
@@ -70,20 +70,34 @@ export class Concatenation {
     return buffer;
   }
 
+  /** Gzip and plain never go into one output: a reader would see one stream of garbage. */
   private checkEncoding(key: string, first: Uint8Array): Encoding {
     const found = encodingOf(first);
-    if (this.currentEncoding && found !== this.currentEncoding) {
-      const earlier = this.firstKeyOfEncoding ? ` like ${this.firstKeyOfEncoding}` : '';
-      throw new UserError(
-        `This period mixes gzip and plain inputs: ${key} is ${found}, the others${earlier} are ${this.currentEncoding}.`,
-      );
+    if (found !== this.expected) {
+      const { because } = this.input.encoding;
+      throw new PeriodFailure({
+        stage: 'download',
+        code: this.firstKey ? 'mixed-encoding' : 'unexpected-encoding',
+        message: this.firstKey
+          ? `This period mixes gzip and plain inputs: ${key} is ${found}, ${this.firstKey} before it is ${this.expected}.`
+          : `${key} is ${found}, but ${because}: it cannot go into this output as it is.`,
+        fix: 'Move the odd objects out of the way (or collapse them with --out-prefix on their own) and run again.',
+      });
     }
-    this.currentEncoding = found;
-    this.firstKeyOfEncoding ??= key;
+    this.firstKey ??= key;
     return found;
   }
 
+  /** The output's bytes; a failure reading or checking the inputs comes out as an InputFailure. */
   async *chunks(): AsyncGenerator<Buffer> {
+    try {
+      yield* this.allChunks();
+    } catch (error) {
+      throw new InputFailure(error);
+    }
+  }
+
+  private async *allChunks(): AsyncGenerator<Buffer> {
     const { input } = this;
     if (input.prefix && input.prefix.size > 0) yield* this.prefixChunks(input.prefix);
     const ordered = fetchInOrder(
@@ -139,7 +153,11 @@ export class Concatenation {
     }
     const digest = prefixHash.digest('hex');
     if (seen !== prefix.size || digest !== prefix.sha256) {
-      throw new Error(`${prefix.key} does not start with the bytes its manifest records (SHA-256 differs).`);
+      throw new PeriodFailure({
+        code: 'prefix-mismatch',
+        message: `${prefix.key} does not start with the bytes its manifest records (SHA-256 differs).`,
+        fix: 'Inspect the output and its manifest by hand: restore the output (e.g. from a noncurrent version) or move both away.',
+      });
     }
   }
 
@@ -171,6 +189,10 @@ export class Concatenation {
   }
 }
 
-function sizeChanged(member: Member, seen: number): Error {
-  return new Error(`${member.key} has ${seen} bytes, not the ${member.size} the plan listed.`);
+function sizeChanged(member: Member, seen: number): PeriodFailure {
+  return new PeriodFailure({
+    code: 'object-changed',
+    message: `${member.key} has ${seen} bytes, not the ${member.size} the plan listed.`,
+    fix: 'Run again: the next plan lists its current version.',
+  });
 }

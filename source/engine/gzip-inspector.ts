@@ -4,6 +4,13 @@ import { finished } from 'node:stream/promises';
 /** A gzip input that cannot go into an output as it is: corrupt, or with bytes after its gzip data. */
 export class GzipInputError extends Error {
   override readonly name = 'GzipInputError';
+  constructor(
+    message: string,
+    readonly code: 'gzip-corrupt' | 'gzip-trailing-bytes',
+    readonly fix: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -65,9 +72,15 @@ export async function lastGzipByte(data: Buffer, key: string): Promise<number | 
 }
 
 const notGzip = (key: string, why: string): GzipInputError =>
-  new GzipInputError(`${key} is not valid gzip (${why}): move it out of the way (or fix it) and run again.`);
+  new GzipInputError(
+    `${key} is not valid gzip (${why}).`,
+    'gzip-corrupt',
+    'Move it out of the way (or fix it) and run again.',
+  );
 
 const trailingBytes = (key: string, total: number, consumed: number): GzipInputError =>
   new GzipInputError(
-    `${key} has ${total - consumed} bytes after its gzip data: in a concatenation, readers would stop there and miss every later log. Move it out of the way (or truncate it to ${consumed} bytes) and run again.`,
+    `${key} has ${total - consumed} bytes after its gzip data: in a concatenation, readers would stop there and miss every later log.`,
+    'gzip-trailing-bytes',
+    `Move it out of the way (or truncate it to ${consumed} bytes) and run again.`,
   );

@@ -1,4 +1,5 @@
 import type { Manifest, ManifestParse } from './manifest.js';
+import type { PeriodError, PeriodErrorCode } from './period-error.js';
 import type { Member, ObjectHead, PeriodPlan } from './types.js';
 
 /** What the plan found at a period's output key and manifest key. */
@@ -16,7 +17,7 @@ export interface PeriodDiff {
   readonly committed: Manifest | null;
   readonly manifest: Manifest | null;
   readonly status: PeriodPlan['status'];
-  readonly problem?: string;
+  readonly problem?: PeriodError;
   /**
    * The output and its manifest disagree. Read at two moments, they can: another run may have
    * written one between the two reads. The planner reads again before believing it.
@@ -24,7 +25,12 @@ export interface PeriodDiff {
   readonly inconsistent?: true;
 }
 
-const failed = (problem: string, manifest: Manifest | null = null): PeriodDiff => ({
+/** A period the plan will not touch: found in a state the tool cannot build on. */
+export function planProblem(code: PeriodErrorCode, message: string, fix?: string): PeriodError {
+  return { stage: 'plan', code, message, fix, left: 'unchanged', originalsKept: true };
+}
+
+const failed = (problem: PeriodError, manifest: Manifest | null = null): PeriodDiff => ({
   incoming: [],
   alreadyCollapsed: [],
   committed: null,
@@ -43,7 +49,11 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
   if (state.manifest === null) {
     if (head) {
       return failed(
-        `${outputKey} already exists but has no manifest (${manifestKey}); move it away or use --out-prefix.`,
+        planProblem(
+          'output-without-manifest',
+          `${outputKey} already exists but has no manifest (${manifestKey}).`,
+          'Move it away, or put the outputs elsewhere with --out-prefix.',
+        ),
       );
     }
     return {
@@ -56,17 +66,32 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
   }
   if (!state.manifest.ok) {
     return failed(
-      `The manifest ${manifestKey} cannot be read (${state.manifest.reason}); nothing was changed.`,
+      planProblem(
+        'manifest-unreadable',
+        `The manifest ${manifestKey} cannot be read (${state.manifest.reason}).`,
+        'Inspect it by hand; restore it (e.g. from a noncurrent version) before running again.',
+      ),
     );
   }
   const manifest = state.manifest.manifest;
   const output = manifest.output;
   if (manifest.state === 'complete' && !output)
-    return failed(`The manifest ${manifestKey} is complete but names no output.`, manifest);
+    return failed(
+      planProblem(
+        'manifest-without-output',
+        `The manifest ${manifestKey} is complete but names no output.`,
+        'Inspect it by hand; restore it (e.g. from a noncurrent version) before running again.',
+      ),
+      manifest,
+    );
   if (output) {
     if (!head) {
       return failed(
-        `${outputKey} is missing although its manifest lists ${manifest.members.length} collapsed keys; restore it (e.g. from a noncurrent version) before running again.`,
+        planProblem(
+          'output-missing',
+          `${outputKey} is missing although its manifest lists ${manifest.members.length} collapsed keys.`,
+          'Restore it (e.g. from a noncurrent version) before running again.',
+        ),
         manifest,
       );
     }
@@ -76,7 +101,11 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     if (manifest.state === 'complete' ? !unchanged : head.size < output.size) {
       return {
         ...failed(
-          `${outputKey} changed since its manifest was written (size or ETag differ); nothing was changed.`,
+          planProblem(
+            'output-changed',
+            `${outputKey} changed since its manifest was written (size or ETag differ).`,
+            'If another run is at work, run again once it is done; otherwise inspect the output by hand.',
+          ),
           manifest,
         ),
         inconsistent: true,
@@ -93,7 +122,11 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
     else if (previous.etag === member.etag && previous.size === member.size) alreadyCollapsed.push(member);
     else
       return failed(
-        `${member.key} changed since it was collapsed into ${outputKey}; nothing was changed.`,
+        planProblem(
+          'member-changed',
+          `${member.key} changed since it was collapsed into ${outputKey}.`,
+          'Its new bytes are in no output: move it away (or collapse it with --out-prefix) and run again.',
+        ),
         manifest,
       );
   }
@@ -102,7 +135,11 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
   else status = 'already-collapsed';
   if (manifest.state === 'pending' && !committed && incoming.length === 0) {
     return failed(
-      `${manifestKey} records an unfinished first run, and none of its inputs are left; inspect ${outputKey} by hand.`,
+      planProblem(
+        'unfinished-first-run',
+        `${manifestKey} records an unfinished first run, and none of its inputs are left.`,
+        `Inspect ${outputKey} by hand.`,
+      ),
       manifest,
     );
   }

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest } from './manifest.js';
-import { diffAgainstOutput, type PeriodDiff } from './plan-diff.js';
+import { diffAgainstOutput, planProblem, type PeriodDiff } from './plan-diff.js';
 import { getText, headObject, listChildren, listPages, type TextObject } from './s3-objects.js';
 import type { EngineContext, Member, ObjectHead, Plan, PeriodPlan } from './types.js';
 
@@ -27,6 +27,15 @@ export async function discoverSeries(
   return layout.discoverSeries(root, (prefix) => listChildren(ctx.s3, ctx.bucket, prefix, signal));
 }
 
+/** The tool's own outputs, by name: `…_collapsed`, `…_collapsed.json.gz`. */
+const OUTPUT_NAME = /_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/;
+
+export interface PeriodListing {
+  readonly members: Member[];
+  /** Outputs of other runs found under the period's prefix (of shorter periods, say): not inputs. */
+  readonly otherOutputs: readonly string[];
+}
+
 /** The keys of one period of one series: one listing of the narrowest prefix, full-match filtered. */
 export async function listPeriodMembers(
   ctx: EngineContext,
@@ -34,13 +43,18 @@ export async function listPeriodMembers(
   series: Series,
   period: Period,
   signal?: AbortSignal,
-): Promise<Member[]> {
+): Promise<PeriodListing> {
   const members: Member[] = [];
+  const otherOutputs: string[] = [];
   for await (const page of listPages(ctx.s3, ctx.bucket, layout.listingPrefix(series, period), signal)) {
     for (const object of page) {
       if (!object.Key) continue;
       const parsed = layout.parse(object.Key);
-      if (!parsed || parsed.series.base !== series.base || !contains(period, parsed.time)) continue;
+      if (!parsed) {
+        if (OUTPUT_NAME.test(object.Key)) otherOutputs.push(object.Key);
+        continue;
+      }
+      if (parsed.series.base !== series.base || !contains(period, parsed.time)) continue;
       members.push({
         key: object.Key,
         size: object.Size ?? 0,
@@ -51,7 +65,8 @@ export async function listPeriodMembers(
   }
   // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
   // the server. S3 orders by UTF-8 bytes, which JavaScript's UTF-16 order does not always match.
-  return members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  return { members, otherOutputs };
 }
 
 /** How often the planner reads a period's output and manifest again when they disagree. */
@@ -88,7 +103,11 @@ async function readOutputState(
         return {
           diff: {
             ...diff,
-            problem: `Another run is working on this period: ${outputKey} and its manifest changed while this run planned. Nothing was changed by this run; run again once the other run is done.`,
+            problem: planProblem(
+              'another-run',
+              `Another run is working on this period: ${outputKey} and its manifest changed while this run planned.`,
+              'Run again once the other run is done.',
+            ),
           },
           head,
           manifestObject,
@@ -98,6 +117,9 @@ async function readOutputState(
     }
   }
 }
+
+const sumSizes = (members: readonly Member[]): number =>
+  members.reduce((total, member) => total + member.size, 0);
 
 /** S3 refuses keys longer than 1,024 bytes (UTF-8). */
 const MAX_KEY_BYTES = 1024;
@@ -109,7 +131,11 @@ function keyTooLong(manifestKey: string): PeriodDiff {
     committed: null,
     manifest: null,
     status: 'failed',
-    problem: `The manifest key for this period would be ${Buffer.byteLength(manifestKey)} bytes, more than the 1,024 S3 allows (the prefix is very long); nothing was changed. Use a shorter --out-prefix.`,
+    problem: planProblem(
+      'key-too-long',
+      `The manifest key for this period would be ${Buffer.byteLength(manifestKey)} bytes, more than the 1,024 S3 allows (the prefix is very long).`,
+      'Use a shorter --out-prefix.',
+    ),
   };
 }
 
@@ -149,13 +175,15 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
       const outputKey = outputKeyFor(layout, one, period, request.outPrefix);
       const manifestKey = manifestKeyFor(outputKey);
       // The listing runs while the output and manifest are read.
-      const listed = listPeriodMembers(ctx, layout, one, period, signal);
+      const listing = listPeriodMembers(ctx, layout, one, period, signal);
+      listing.catch(() => undefined);
+      const listed = listing.then((found) => found.members);
       listed.catch(() => undefined);
       const { diff, head, manifestObject } =
         Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
           ? { diff: keyTooLong(manifestKey), head: null, manifestObject: null }
           : await readOutputState(ctx, listed, outputKey, manifestKey, signal);
-      await listed;
+      const { otherOutputs } = await listing;
       const label = periodLabel(period);
       return {
         id: `${one.base}|${label}`,
@@ -166,10 +194,13 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
         manifestKey,
         incoming: diff.incoming,
         alreadyCollapsed: diff.alreadyCollapsed,
+        keys: diff.incoming.length + diff.alreadyCollapsed.length,
+        bytes: sumSizes(diff.incoming) + sumSizes(diff.alreadyCollapsed),
         committed: diff.committed,
         manifest: diff.manifest,
         manifestObject,
         currentOutput: head ? { etag: head.etag, size: head.size } : null,
+        otherOutputs: otherOutputs.filter((key) => key !== outputKey),
         status: diff.status,
         ...(diff.problem ? { problem: diff.problem } : {}),
       };

@@ -32,6 +32,14 @@ export class ObjectChangedError extends Error {
   }
 }
 
+/** The object is gone since the plan listed it (someone else deleted it). */
+export class ObjectGoneError extends Error {
+  override readonly name = 'ObjectGoneError';
+  constructor(readonly key: string) {
+    super(`${key} was deleted by someone else after the plan listed it.`);
+  }
+}
+
 /** The connection kept dropping mid-body after every resume was spent. */
 export class BodyCutError extends Error {
   override readonly name = 'BodyCutError';
@@ -67,6 +75,7 @@ async function open(
   } catch (error) {
     if (httpStatus(error) === 412 || errorCode(error) === 'PreconditionFailed')
       throw new ObjectChangedError(version.key);
+    if (errorCode(error) === 'NoSuchKey') throw new ObjectGoneError(version.key);
     throw explainS3Error(error, { operation: 'GetObject', bucket, key: version.key });
   }
 }

@@ -1,20 +1,11 @@
 import pMap from 'p-map';
 import { onThrottle } from '../aws/request-middleware.js';
-import { collapsePeriod, PeriodFailure, periodErrorText } from './collapse-period.js';
+import { ExitCode } from '../exit-code.js';
+import { collapsePeriod, resultOf } from './collapse-period.js';
+import { periodErrorOf } from './period-error.js';
 import { PrefixGates } from './request-gate.js';
 import { settleSignal, type RunScope } from './run-scope.js';
 import type { EmitEvent, EngineContext, PeriodResult, Plan, RunOptions, RunResult } from './types.js';
-import { AnotherRunError } from './write-condition.js';
-
-const isAbort = (error: unknown, signal?: AbortSignal): boolean =>
-  signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
-
-/** The message of a failed period. Failures that know the state they left say it themselves. */
-function failureText(error: unknown, signal?: AbortSignal): string {
-  if (isAbort(error, signal)) return 'stopped before its output was verified; originals kept';
-  if (error instanceof PeriodFailure || error instanceof AnotherRunError) return error.message;
-  return `${periodErrorText(error)} Originals kept.`;
-}
 
 /**
  * Runs every period of a plan, several at once. A failing period never stops the others; an abort
@@ -39,28 +30,31 @@ export async function executePlan(
     const periods = await pMap(
       plan.periods,
       async (period): Promise<PeriodResult> => {
-        const base = {
-          id: period.id,
-          label: period.label,
-          series: period.series.label,
-          keys: period.incoming.length + period.alreadyCollapsed.length,
-          bytes: [...period.incoming, ...period.alreadyCollapsed].reduce(
-            (total, member) => total + member.size,
-            0,
-          ),
-          outputKey: period.outputKey,
-          keysDeleted: 0,
-          deleteFailed: [],
-        };
-        if (signal?.aborted) return { ...base, status: 'skipped', error: 'not started: the run was stopped' };
+        if (signal?.aborted) {
+          return resultOf(period, {
+            status: 'skipped',
+            error: {
+              stage: 'plan',
+              code: 'not-started',
+              message: 'Not started: the run was stopped.',
+              fix: 'Run the same command again to finish.',
+              left: 'unchanged',
+              originalsKept: true,
+            },
+          });
+        }
         let result: PeriodResult;
         try {
           result = await collapsePeriod(scope, period);
         } catch (error) {
-          result = { ...base, status: 'failed', error: failureText(error, signal) };
+          // collapsePeriod reports its own failures; this is only for what it did not foresee.
+          result = resultOf(period, {
+            status: 'failed',
+            error: periodErrorOf(error, { stage: 'plan', left: 'pending', stopped: signal?.aborted }),
+          });
         }
-        if (result.status === 'failed')
-          emit({ type: 'period-failed', periodId: period.id, error: result.error ?? 'failed' });
+        if (result.status === 'failed' && result.error)
+          emit({ type: 'period-failed', periodId: period.id, error: result.error });
         emit({ type: 'period-done', result });
         return result;
       },
@@ -78,11 +72,11 @@ export async function executePlan(
   }
 }
 
-/** 0 done, 1 some period failed or a key could not be deleted (nothing lost), 130 interrupted. */
-export function exitCodeOf(result: RunResult): number {
-  if (result.interrupted) return 130;
+/** Done, unfinished (a period failed or a key could not be deleted: nothing lost), or interrupted. */
+export function exitCodeOf(result: RunResult): ExitCode {
+  if (result.interrupted) return ExitCode.Interrupted;
   const troubled = result.periods.some(
     (period) => period.status === 'failed' || period.deleteFailed.length > 0,
   );
-  return troubled ? 1 : 0;
+  return troubled ? ExitCode.Unfinished : ExitCode.Done;
 }

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { LayoutId, Series } from '../layouts/index.js';
 import type { Granularity, Period } from '../periods.js';
 import type { Manifest } from './manifest.js';
+import type { PeriodError } from './period-error.js';
 import type { TextObject } from './s3-objects.js';
 
 /** One original log object as the plan saw it. Only these are ever streamed or deleted. */
@@ -31,6 +32,9 @@ export interface PeriodPlan {
   readonly incoming: readonly Member[];
   /** Keys whose bytes a verified output already holds: deleted, never appended again. */
   readonly alreadyCollapsed: readonly Member[];
+  /** Every original listed for the period (incoming and already collapsed), and their bytes. */
+  readonly keys: number;
+  readonly bytes: number;
   /** The last verified state of the output (from its manifest), when there is one. */
   readonly committed: Manifest | null;
   /** The manifest as found, pending or complete. */
@@ -39,9 +43,12 @@ export interface PeriodPlan {
   readonly manifestObject: TextObject | null;
   /** What sits at the output key now; the upload replaces it only if it is still this. */
   readonly currentOutput: ObjectHead | null;
+  /** Outputs found under the period's listing prefix that are not its own (of shorter periods). */
+  readonly otherOutputs: readonly string[];
   /** `planned`, `already-collapsed` (delete only), `skipped` (nothing there) or `failed` (problem). */
   readonly status: 'planned' | 'already-collapsed' | 'skipped' | 'failed';
-  readonly problem?: string;
+  /** Why the period cannot run as it is (status `failed`): nothing of it will be touched. */
+  readonly problem?: PeriodError | undefined;
 }
 
 export interface Plan {
@@ -79,7 +86,8 @@ export interface PeriodResult {
   readonly verifiedBy?: VerifiedBy;
   readonly keysDeleted: number;
   readonly deleteFailed: readonly DeleteFailure[];
-  readonly error?: string;
+  /** Why a `failed` (or a stopped, `skipped`) period did not finish. */
+  readonly error?: PeriodError | undefined;
 }
 
 export interface RunResult {
@@ -107,7 +115,7 @@ export type EngineEvent =
       readonly deleted: number;
       readonly failed: readonly DeleteFailure[];
     }
-  | { readonly type: 'period-failed'; readonly periodId: string; readonly error: string }
+  | { readonly type: 'period-failed'; readonly periodId: string; readonly error: PeriodError }
   | { readonly type: 'period-done'; readonly result: PeriodResult }
   | { readonly type: 'done'; readonly result: RunResult };
 

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from '../aws/s3-client.js';
 import type { Demo } from '../demo/demo.js';
+import type { ExitCode } from '../exit-code.js';
 import type { CliOptions } from '../options.js';
 
 /**
@@ -20,4 +21,4 @@ export interface FaceContext {
   readonly stderr: NodeJS.WriteStream;
 }
 
-export type Face = (context: FaceContext) => Promise<number>;
+export type Face = (context: FaceContext) => Promise<ExitCode>;

@@ -1,4 +1,4 @@
-import type { Plan, PeriodPlan } from '../engine/types.js';
+import type { Plan } from '../engine/types.js';
 
 export interface PlanTotals {
   readonly periods: number;
@@ -14,42 +14,28 @@ export interface PlanTotals {
   readonly requests: { readonly get: number; readonly put: number; readonly deleteBatches: number };
 }
 
-const keysOf = (period: PeriodPlan) => [...period.incoming, ...period.alreadyCollapsed];
+const PART = 8 * 1024 * 1024;
 
 export function planTotals(plan: Plan): PlanTotals {
   const active = plan.periods.filter(
     (period) => period.status === 'planned' || period.status === 'already-collapsed',
   );
   const collapsing = plan.periods.filter((period) => period.status === 'planned');
-  const keys = active.flatMap(keysOf);
-  const outputs = plan.periods.filter((period) => period.status === 'planned' || period.committed).length;
+  const sum = (periods: typeof active, value: (period: (typeof active)[number]) => number) =>
+    periods.reduce((total, period) => total + value(period), 0);
   return {
     periods: plan.periods.length,
     toCollapse: collapsing.length,
-    keys: keys.length,
-    bytes: keys.reduce((total, member) => total + member.size, 0),
-    keysToDelete: keys.length,
-    outputs,
+    keys: sum(active, (period) => period.keys),
+    bytes: sum(active, (period) => period.bytes),
+    keysToDelete: sum(active, (period) => period.keys),
+    outputs: plan.periods.filter((period) => period.status === 'planned' || period.committed).length,
     failed: plan.periods.filter((period) => period.status === 'failed').length,
     requests: {
-      get: collapsing.reduce(
-        (total, period) => total + period.incoming.length + (period.committed ? 1 : 0),
-        0,
-      ),
+      get: sum(collapsing, (period) => period.incoming.length + (period.committed ? 1 : 0)),
       // output (one request per 8 MiB part, at least one) + pending and complete manifests
-      put: collapsing.reduce(
-        (total, period) =>
-          total +
-          Math.max(1, Math.ceil(keysOf(period).reduce((sum, m) => sum + m.size, 0) / (8 * 1024 * 1024))) +
-          2,
-        0,
-      ),
-      deleteBatches: active.reduce((total, period) => total + Math.ceil(keysOf(period).length / 1000), 0),
+      put: sum(collapsing, (period) => Math.max(1, Math.ceil(period.bytes / PART)) + 2),
+      deleteBatches: sum(active, (period) => Math.ceil(period.keys / 1000)),
     },
   };
-}
-
-/** Nothing to do at all: no log keys and no outputs in any period — the "no matching keys" case. */
-export function planIsEmpty(plan: Plan): boolean {
-  return plan.periods.every((period) => period.status === 'skipped');
 }

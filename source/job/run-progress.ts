@@ -1,3 +1,4 @@
+import type { PeriodError } from '../engine/period-error.js';
 import type { DeleteFailure, EngineEvent, PeriodResult, PeriodStatus, Plan } from '../engine/types.js';
 
 /** What a face shows of one period while a run goes on. */
@@ -15,7 +16,7 @@ export interface PeriodProgress {
   readonly status?: PeriodStatus | undefined;
   readonly keysDeleted: number;
   readonly deleteFailed: readonly DeleteFailure[];
-  readonly error?: string | undefined;
+  readonly error?: PeriodError | undefined;
 }
 
 export interface RunProgress {
@@ -31,12 +32,13 @@ export function initialProgress(plan: Plan, startedAt: number): RunProgress {
     finished: false,
     results: [],
     periods: plan.periods.map((period) => {
-      const incomingBytes = period.incoming.reduce((total, member) => total + member.size, 0);
+      const incomingBytes =
+        period.bytes - period.alreadyCollapsed.reduce((total, member) => total + member.size, 0);
       return {
         id: period.id,
         label: period.label,
         series: period.series.label,
-        keys: period.incoming.length + period.alreadyCollapsed.length,
+        keys: period.keys,
         total: incomingBytes + (period.committed?.output?.size ?? 0),
         downloaded: 0,
         concatenated: 0,

@@ -30,6 +30,7 @@ export const cloudTrail: Layout = {
   title: 'CloudTrail logs',
   writtenBy: 'CloudTrail delivers a gzipped JSON file about every 5 minutes per account and region.',
   extension: '.json.gz',
+  encoding: 'gzip',
 
   parse(key: string): ParsedKey | undefined {
     const g = KEY.exec(key)?.groups;

@@ -74,12 +74,24 @@ export function scoreSample(keys: readonly string[], layouts: readonly Layout[])
   return { sampled: new Set(keys).size, candidates, other, otherSamples, manifests };
 }
 
-const layoutFlag = (candidate: DetectionCandidate): string =>
-  `--layout ${candidate.layout} --prefix ${JSON.stringify(candidate.root)}`;
+const MAX_LISTED = 3;
+
+/** The flags that pick each candidate, one a line (a long list on one line is unreadable). */
+function pickLines(
+  candidates: readonly DetectionCandidate[],
+  flag: (c: DetectionCandidate) => string,
+): string {
+  const listed = candidates.slice(0, MAX_LISTED).map((c) => `    ${flag(c)}   (${c.matched} keys sampled)`);
+  const more = candidates.length - MAX_LISTED;
+  return [...listed.slice(0, -1), `${listed.at(-1)}${more > 0 ? ` (and ${more} more)` : ''}`].join('\n');
+}
+
+const quoted = (root: string): string => (/^[\w./-]+$/.test(root) ? root : JSON.stringify(root));
 
 /**
  * The one candidate a non-interactive run may use. Several are an error naming the flags that pick
- * each; none is an error showing what the keys look like.
+ * each (the prefix alone when they are one layout under several prefixes); none is an error showing
+ * what the keys look like.
  */
 export function chooseCandidate(detection: Detection, where: string): DetectionCandidate {
   const [first, ...rest] = detection.candidates;
@@ -92,12 +104,19 @@ export function chooseCandidate(detection: Detection, where: string): DetectionC
       'Point --prefix at the folder that holds the logs; supported: S3 server access logs and CloudTrail.',
     );
   }
-  if (rest.length > 0) {
-    const options = detection.candidates.map((c) => `${c.title} (${c.matched} keys): ${layoutFlag(c)}`);
+  if (rest.length === 0) return first;
+  const oneLayout = rest.every((candidate) => candidate.layout === first.layout);
+  if (oneLayout) {
     throw new UserError(
-      `Several log layouts under ${where}: ${options.join('; ')}.`,
-      'Choose one with --layout and --prefix as shown.',
+      `Found ${first.title} under ${detection.candidates.length} prefixes of ${where}; a run collapses one.`,
+      `Pick one with --prefix:\n${pickLines(detection.candidates, (c) => `--prefix ${quoted(c.root)}`)}`,
     );
   }
-  return first;
+  throw new UserError(
+    `Found ${detection.candidates.length} log layouts under ${where}; a run collapses one.`,
+    `Pick one with --layout and --prefix:\n${pickLines(
+      detection.candidates,
+      (c) => `--layout ${c.layout} --prefix ${quoted(c.root)}`,
+    )}`,
+  );
 }

@@ -25,6 +25,7 @@ export const s3AccessPartitioned: Layout = {
   writtenBy:
     'S3 delivers these best effort, every few seconds to hours after the request, into one folder per day.',
   extension: '',
+  encoding: 'plain',
 
   parse(key: string): ParsedKey | undefined {
     const g = KEY.exec(key)?.groups;

@@ -19,6 +19,7 @@ export const s3AccessSimple: Layout = {
   writtenBy:
     'S3 delivers these best effort, every few seconds to hours after the request, one object per batch.',
   extension: '',
+  encoding: 'plain',
 
   parse(key: string): ParsedKey | undefined {
     const groups = KEY.exec(key)?.groups;

@@ -41,6 +41,8 @@ export interface Layout {
   readonly writtenBy: string;
   /** Extension of inputs and outputs; Athena and Hive choose the codec from it. */
   readonly extension: string;
+  /** How AWS writes these objects: every input of an output must be so (and the output is too). */
+  readonly encoding: 'plain' | 'gzip';
   /** The key if it fully matches an original log object of this layout, else undefined. */
   parse(key: string): ParsedKey | undefined;
   /** The narrowest prefix that lists every key of the period (and usually nothing else). */

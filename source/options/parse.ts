@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { endpointFromEnv } from './endpoint-url.js';
+import { endpointFromEnv } from '../aws/endpoint-url.js';
 import { FLAGS, FLAG_LIST, namesOf, type Flags } from './schema.js';
 import { AWS_REGION, regionRefusal } from './values.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LAYOUT_CHOICES } from '../layouts/index.js';
 import { GRANULARITIES } from '../periods.js';
-import { ENDPOINT_ENV } from './endpoint-url.js';
+import { ENDPOINT_ENV } from '../aws/endpoint-url.js';
 import { endpointUrl, keyPrefix, oneOf, regionName, wholeNumber } from './values.js';
 
 /** The help text's sections: where the logs are, which of them, how to run. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENDPOINT_EXAMPLE, isHttpUrl } from './endpoint-url.js';
+import { ENDPOINT_EXAMPLE, isHttpUrl } from '../aws/endpoint-url.js';
 
 /** Why a flag's value is refused, and what to type instead: the two lines the faces print. */
 export interface Refusal {

@@ -1,18 +1,13 @@
 import { confirm, select } from '@inquirer/prompts';
-import { detectLayouts } from '../engine/detect-bucket.js';
 import type { EngineContext } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { formatCount, table } from '../format.js';
 import { chooseCandidate, type DetectionCandidate } from '../layouts/detect.js';
-import { layoutById, layoutsForChoice, type Layout } from '../layouts/index.js';
+import { layoutById } from '../layouts/index.js';
 import { periodLabel, periodOf } from '../periods.js';
+import { detectIn, type LayoutChoice } from '../job/collapse-job.js';
 import { keyAnatomy } from '../job/key-anatomy.js';
 import type { Asking } from './questions.js';
-
-export interface ChosenLayout {
-  readonly layout: Layout;
-  readonly root: string;
-}
 
 function teach({ say, face }: Asking, candidate: DetectionCandidate): void {
   const layout = layoutById(candidate.layout);
@@ -29,17 +24,14 @@ function teach({ say, face }: Asking, candidate: DetectionCandidate): void {
 }
 
 /**
- * Step 3: what is in the bucket. A given layout with a prefix is taken as is; otherwise a sample is
- * scored, one sample key is drawn apart, and several candidates become a choice.
+ * Step 3: what is in the bucket. A sample is scored, one sample key is drawn apart, and several
+ * candidates become a choice.
  */
-export async function askLayout(asking: Asking, ctx: EngineContext): Promise<ChosenLayout> {
+export async function askLayout(asking: Asking, ctx: EngineContext): Promise<LayoutChoice> {
   const { face, prompt, say } = asking;
-  const layouts = layoutsForChoice(face.options.layout);
-  const prefix = face.options.prefix;
-  if (layouts.length === 1 && prefix !== undefined) return { layout: layouts[0]!, root: prefix };
-  const where = `s3://${ctx.bucket}/${prefix ?? ''}`;
+  const where = `s3://${ctx.bucket}/${face.options.prefix ?? ''}`;
   say(`Sampling keys in ${where}…`);
-  const detection = await detectLayouts(ctx, prefix ?? '', layouts, face.controller.signal);
+  const detection = await detectIn(ctx, face.options, face.controller.signal);
   // No candidate: the same explanation, with sample keys, as a non-interactive run gives.
   if (detection.candidates.length === 0) chooseCandidate(detection, where);
   const rows = table(
@@ -89,5 +81,5 @@ export async function askLayout(asking: Asking, ctx: EngineContext): Promise<Cho
     );
     teach(asking, candidate);
   }
-  return { layout: layoutById(candidate.layout), root: candidate.root };
+  return { layout: candidate.layout, root: candidate.root };
 }

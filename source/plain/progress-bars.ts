@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
-import type { EngineEvent, PeriodResult, Plan } from '../engine/types.js';
+import type { EngineEvent, Plan } from '../engine/types.js';
+import type { ProgressView } from '../job/drive-job.js';
+import { finishedPeriodLine } from '../job/period-outcome.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import {
   initialProgress,
@@ -9,12 +11,6 @@ import {
   type RunProgress,
 } from '../job/run-progress.js';
 
-export interface ProgressView {
-  readonly onEvent: (event: EngineEvent) => void;
-  /** Draws the final state and gives the terminal back. */
-  readonly stop: () => void;
-}
-
 const BAR_WIDTH = 24;
 
 const percent = (part: number, whole: number): number =>
@@ -23,20 +19,6 @@ const percent = (part: number, whole: number): number =>
 function drawBar(fraction: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * BAR_WIDTH);
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-}
-
-/** One line per finished period, kept above the bars (and the only output when stdout is no terminal). */
-export function periodDoneLine(result: PeriodResult, name: string): string | undefined {
-  switch (result.status) {
-    case 'collapsed':
-      return `✔ ${name}  ${formatCount(result.keys)} keys → ${result.outputKey}  verified · ${formatCount(result.keysDeleted)} deleted${result.deleteFailed.length ? ` · ${result.deleteFailed.length} not deleted` : ''}`;
-    case 'already-collapsed':
-      return `✔ ${name}  already collapsed${result.keysDeleted ? ` · ${formatCount(result.keysDeleted)} leftover keys deleted` : ''}`;
-    case 'failed':
-      return `✖ ${name}  ${result.error ?? 'failed'}`;
-    default:
-      return undefined;
-  }
 }
 
 function periodText(period: PeriodProgress): string {
@@ -111,7 +93,7 @@ export function progressView(plan: Plan, stdout: NodeJS.WriteStream): ProgressVi
       const bar = bars.get(event.result.id);
       if (bar && multibar) multibar.remove(bar);
       bars.delete(event.result.id);
-      const line = periodDoneLine(event.result, names.get(event.result.id) ?? event.result.label);
+      const line = finishedPeriodLine(event.result, names.get(event.result.id) ?? event.result.label);
       if (line) log(line);
     } else if ('periodId' in event && multibar) {
       const period = state.periods.find((candidate) => candidate.id === event.periodId);

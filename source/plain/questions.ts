@@ -3,18 +3,12 @@ import { listProfiles } from '../aws/profiles.js';
 import type { ConnectionOptions } from '../aws/s3-client.js';
 import { DEMO_IDENTITY } from '../demo/demo.js';
 import { isUserError, type UserError } from '../errors.js';
-import { formatCount, table } from '../format.js';
+import { counted, formatCount, table } from '../format.js';
+import { rangeOf, type JobRange } from '../job/collapse-job.js';
 import { filterBuckets, listBuckets, type BucketEntry } from '../job/buckets.js';
 import type { FaceContext } from '../job/face.js';
 import { whoAmI } from '../job/identity.js';
-import {
-  GRANULARITIES,
-  parseDateArg,
-  periodLabel,
-  resolvePeriods,
-  type Granularity,
-  type Period,
-} from '../periods.js';
+import { GRANULARITIES, parseDateArg, periodLabel, resolvePeriods, type Granularity } from '../periods.js';
 
 /** What every question needs: where to read keys and draw, and the run's signal (a SIGINT aborts a prompt). */
 export interface Asking {
@@ -134,13 +128,6 @@ export async function askBucket(
   return picked === TYPE_A_NAME ? typed() : picked;
 }
 
-export interface ChosenRange {
-  readonly by: Granularity;
-  readonly from: string;
-  readonly to: string;
-  readonly periods: readonly Period[];
-}
-
 function dateProblem(value: string, flag: string): true | string {
   try {
     parseDateArg(value, flag);
@@ -155,7 +142,7 @@ function dateProblem(value: string, flag: string): true | string {
  * Step 4: granularity and range. Asked only when no flag gave them (in the demo, the seeded days are
  * the pre-filled answer); a range that cannot run is explained and asked again.
  */
-export async function askRange({ face, prompt, say }: Asking): Promise<ChosenRange> {
+export async function askRange({ face, prompt, say }: Asking): Promise<JobRange> {
   const { options } = face;
   const by: Granularity = options.byGiven
     ? options.by
@@ -174,9 +161,7 @@ export async function askRange({ face, prompt, say }: Asking): Promise<ChosenRan
   const includeOpen = options.includeOpen;
   const askDates = (options.from === undefined && options.to === undefined) || face.demo !== undefined;
   if (!askDates) {
-    const from = options.from ?? options.to!;
-    const to = options.to ?? options.from!;
-    return { by, from, to, periods: resolvePeriods({ from, to, by, now: face.now(), includeOpen }) };
+    return rangeOf({ by, from: options.from, to: options.to, includeOpen }, face.now());
   }
   const defaults = resolvePeriods({ by, now: face.now(), includeOpen });
   let from = options.from ?? periodLabel(defaults[0]!);
@@ -195,11 +180,9 @@ export async function askRange({ face, prompt, say }: Asking): Promise<ChosenRan
       )
     ).trim();
     try {
-      const periods = resolvePeriods({ from, to, by, now: face.now(), includeOpen });
-      say(
-        `${formatCount(periods.length)} ${by === 'day' ? 'days' : `${by}s`} from ${periodLabel(periods[0]!)} to ${periodLabel(periods.at(-1)!)}`,
-      );
-      return { by, from, to, periods };
+      const range = rangeOf({ by, from, to, includeOpen }, face.now());
+      say(`${counted(range.periods.length, by)} from ${range.from} to ${range.to}`);
+      return range;
     } catch (error) {
       if (!isUserError(error)) throw error;
       printUserError(error, (text) => face.stdout.write(text));

@@ -110,7 +110,7 @@ describe('the guided app, end to end against a seeded bucket', () => {
     // 7 run → 8 summary.
     text = await waitForText(app, /done in/, 30_000);
     expect(text).toContain(`${logs.length} → 4 (2 outputs + 2 manifests)`);
-    expect(text).toContain('every output verified by SHA-256');
+    expect(text).toContain('into 2 verified outputs · 4 originals deleted'.replace('4', String(logs.length)));
     expect(joinedCommands(text)).toContain(
       `npx s3collapse-tui --demo --bucket ${bucket} --prefix logs/ --layout s3-access-simple --from ${label(days[0]!)} --to ${label(days[1]!)} --by day --yes`,
     );

@@ -7,9 +7,12 @@ import { createS3Client } from '../../source/aws/s3-client.js';
 import { accessLogObjects, cloudTrailObjects } from '../../source/demo/log-generator.js';
 import { LOCAL_S3_CREDENTIALS } from '../../source/demo/s3-server.js';
 import { planRun } from '../../source/engine/plan.js';
-import type { RunResult } from '../../source/engine/types.js';
 import { DEFAULT_RUN_OPTIONS } from '../../source/engine/types.js';
+import { ExitCode } from '../../source/exit-code.js';
+import { planJob, rangeOf, type JobOutcome } from '../../source/job/collapse-job.js';
 import { connect } from '../../source/job/connect.js';
+import { RUN_DOCUMENT_FORMAT, type RunDocument } from '../../source/job/run-document.js';
+import { parseCliArgs } from '../../source/options.js';
 import { layoutById } from '../../source/layouts/index.js';
 import { periodLabel, periodOf } from '../../source/periods.js';
 import { BucketScreen } from '../../source/app/screens/bucket-screen.js';
@@ -272,19 +275,29 @@ describe('6 confirm', () => {
       accessLogObjects({ prefix: 'logs/', days: [yesterday], objectsPerDay: 5, sourceBucket: 's', seed: 3 }),
     );
     const { ctx } = await connect(localConnection(), bucket);
-    const periods = [periodOf(yesterday, 'day')];
-    const plan = await planRun(ctx, {
-      layout: layoutById('s3-access-simple'),
-      root: 'logs/',
-      by: 'day',
-      periods,
-    });
+    const options = parseCliArgs([]);
+    const planned = await planJob(
+      ctx,
+      {
+        connection: localConnection(),
+        bucket,
+        layout: { layout: 's3-access-simple', root: 'logs/' },
+        range: rangeOf({ by: 'day', from: label(yesterday), includeOpen: false }, now),
+      },
+      options,
+    );
     ctx.s3.destroy();
     let confirmed = 0;
     let back = 0;
     const app = track(
       renderScreen(
-        <ConfirmScreen plan={plan} active onConfirm={() => (confirmed += 1)} onBack={() => (back += 1)} />,
+        <ConfirmScreen
+          planned={planned}
+          options={options}
+          active
+          onConfirm={() => (confirmed += 1)}
+          onBack={() => (back += 1)}
+        />,
       ),
     );
     let text = await waitForText(app, 'Type the bucket name');
@@ -303,7 +316,8 @@ describe('6 confirm', () => {
     const again = track(
       renderScreen(
         <ConfirmScreen
-          plan={plan}
+          planned={planned}
+          options={options}
           versioned
           active
           onConfirm={() => (pasted += 1)}
@@ -354,7 +368,7 @@ describe('7 run', () => {
       s3: createS3Client({ endpoint: `http://127.0.0.1:${port}`, credentials: LOCAL_S3_CREDENTIALS }),
     };
     const controller = new AbortController();
-    const results: RunResult[] = [];
+    const results: JobOutcome[] = [];
     const app = track(
       renderScreen(
         <RunScreen
@@ -379,49 +393,91 @@ describe('7 run', () => {
     await press(app, KEY.ctrlC, 'Stopping safely');
     expect(controller.signal.aborted).toBe(true);
     await eventually(() => expect(results).toHaveLength(1));
-    expect(results[0]!.interrupted).toBe(true);
-    expect(results[0]!.periods[0]!.status).not.toBe('collapsed');
+    expect(results[0]!.result.interrupted).toBe(true);
+    expect(results[0]!.exitCode).toBe(ExitCode.Interrupted);
+    expect(results[0]!.result.periods[0]!.status).not.toBe('collapsed');
     stuck.s3.destroy();
   });
 });
 
 describe('8 summary', () => {
+  const entry = {
+    series: 'logs/',
+    start: '',
+    end: '',
+    alreadyCollapsedKeys: 0,
+    hadOutput: false,
+    sha256: null,
+    verifiedBy: null,
+    deleteFailed: [],
+  };
+  const document: RunDocument = {
+    format: RUN_DOCUMENT_FORMAT,
+    bucket: 'acme-logs',
+    layout: 's3-access-simple',
+    prefix: 'logs/',
+    by: 'day',
+    dryRun: false,
+    interrupted: false,
+    elapsedMs: 82_000,
+    exitCode: ExitCode.Unfinished,
+    totals: {
+      periods: 2,
+      keys: 150,
+      bytes: 7500,
+      collapsed: 1,
+      alreadyCollapsed: 0,
+      failed: 1,
+      skipped: 0,
+      keysDeleted: 100,
+      deleteFailed: 0,
+    },
+    periods: [
+      {
+        ...entry,
+        period: '2026-11-13',
+        status: 'collapsed',
+        keys: 100,
+        newKeys: 100,
+        bytes: 5000,
+        outputKey: 'logs/2026-11-13_collapsed',
+        outputSize: 5000,
+        keysDeleted: 100,
+        error: null,
+      },
+      {
+        ...entry,
+        period: '2026-11-14',
+        status: 'failed',
+        keys: 50,
+        newKeys: 50,
+        bytes: 2500,
+        outputKey: 'logs/2026-11-14_collapsed',
+        outputSize: null,
+        keysDeleted: 0,
+        error: {
+          stage: 'upload',
+          code: 'denied',
+          message: 'Access denied: PutObject on s3://acme-logs/logs/2026-11-14_collapsed.',
+          fix: 'Grant s3:PutObject on it to this identity.',
+          left: 'unchanged',
+          originalsKept: true,
+        },
+      },
+    ],
+  };
+
   it('shows before/after, the failure, and the exact command that retries only what failed', async () => {
-    const result: RunResult = {
-      interrupted: false,
-      elapsedMs: 82_000,
-      periods: [
-        {
-          id: 'a',
-          label: '2026-11-13',
-          series: 'logs/',
-          status: 'collapsed',
-          keys: 100,
-          bytes: 5000,
-          outputKey: 'logs/2026-11-13_collapsed',
-          outputSize: 5000,
-          keysDeleted: 100,
-          deleteFailed: [],
-        },
-        {
-          id: 'b',
-          label: '2026-11-14',
-          series: 'logs/',
-          status: 'failed',
-          keys: 50,
-          bytes: 2500,
-          outputKey: 'logs/2026-11-14_collapsed',
-          keysDeleted: 0,
-          deleteFailed: [],
-          error: 'AccessDenied on PutObject. Originals kept.',
-        },
-      ],
-    };
+    const outcome = {
+      result: { periods: [], interrupted: false, elapsedMs: 82_000 },
+      document,
+      exitCode: 1,
+    } as const;
     const app = track(
       renderScreen(
         <SummaryScreen
-          result={result}
-          answers={{
+          outcome={outcome}
+          repeat={{
             profile: 'default',
             bucket: 'acme-logs',
             prefix: 'logs/',
@@ -430,16 +486,18 @@ describe('8 summary', () => {
             to: '2026-11-14',
             by: 'day',
           }}
-          exitCode={1}
           active
           onQuit={noop}
         />,
       ),
     );
     const text = await waitForText(app, 'done in 1 min 22 s');
-    expect(text).toContain('objects      150 → 52 (1 output + 1 manifest)');
-    expect(text).toContain('5 kB, every output verified by SHA-256 · 100 originals deleted');
-    expect(text).toContain('✖ 2026-11-14 logs/: AccessDenied on PutObject. Originals kept.');
+    // Only the period this run changed: 100 originals became one output and its manifest.
+    expect(text).toContain('objects      100 → 2 (1 output + 1 manifest)');
+    expect(text).toContain('collapsed    5 kB into 1 verified output · 100 originals deleted');
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      '✖ 2026-11-14 logs/: Access denied: PutObject on s3://acme-logs/logs/2026-11-14_collapsed. Originals kept; nothing was changed. Grant s3:PutObject on it to this identity.',
+    );
     expect(text).toContain('run the rest again without questions:');
     expect(joinedCommands(text)).toContain(
       'npx s3collapse-tui --profile default --bucket acme-logs --prefix logs/ --layout s3-access-simple --from 2026-11-14 --to 2026-11-14 --by day --yes',
@@ -460,26 +518,28 @@ describe('a wider terminal', () => {
     }).filter((object) => object.key.includes('/CloudTrail/'));
     const bucket = await seededBucket(s3, trail);
     const { ctx } = await connect(localConnection(), bucket);
-    const input = {
-      layout: 'cloudtrail' as const,
-      root: '',
-      by: 'day' as const,
-      periods: [periodOf(yesterday, 'day')],
-      open: [],
-    };
+    const planned = await planJob(
+      ctx,
+      {
+        connection: localConnection(),
+        bucket,
+        layout: { layout: 'cloudtrail', root: '' },
+        range: rangeOf({ by: 'day', from: label(yesterday), includeOpen: false }, now),
+      },
+      parseCliArgs([]),
+    );
     const preview = (width: number) =>
       track(
         renderScreen(
           <FixedWidth width={width}>
             <PreviewScreen
-              ctx={ctx}
-              input={input}
-              plan={undefined}
+              planned={planned}
+              periods={1}
+              open={[]}
               dryRun={false}
               command=""
               context={[]}
               active
-              onPlanned={noop}
               onContinue={noop}
               onStop={noop}
               onBack={noop}

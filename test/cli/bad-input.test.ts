@@ -197,8 +197,9 @@ describe('layouts and prefixes', () => {
     ]);
     const run = await runCli(['--endpoint', endpoint(), '--bucket', mixed, '--from', '2024-05-01', '--yes']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--layout s3-access-simple --prefix "logs/"');
-    expect(run.stderr).toContain('--layout cloudtrail --prefix ""');
+    expect(run.stderr).toMatch(/Found 2 log layouts under s3:\/\/\S+\/; a run collapses one/);
+    expect(run.stderr).toMatch(/\n {4}--layout s3-access-simple --prefix logs\/ +\(3 keys sampled\)/);
+    expect(run.stderr).toMatch(/\n {4}--layout cloudtrail --prefix "" +\(3 keys sampled\)/);
   });
 });
 

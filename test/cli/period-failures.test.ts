@@ -80,8 +80,11 @@ describe('access denied', () => {
     expect(run.code).toBe(1);
     const document = JSON.parse(run.stdout);
     expect(document.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
-    expect(document.periods[0].error).toContain(`Access denied: ${operation} on s3://${bucket}/logs/`);
-    expect(run.stderr).toMatch(new RegExp(`✖ 2024-05-01 +Access denied: ${operation}`));
+    expect(document.periods[0].error).toMatchObject({ code: 'denied', originalsKept: true });
+    expect(document.periods[0].error.message).toContain(
+      `Access denied: ${operation} on s3://${bucket}/logs/`,
+    );
+    expect(run.stderr).toMatch(new RegExp(`2024-05-01 +✖ Access denied: ${operation}`));
     expect(await snapshot(s3, bucket)).toEqual(before);
   });
 
@@ -109,8 +112,12 @@ describe('periods that cannot be collapsed change nothing', () => {
     const { bucket, before } = await seeded('mixed-gz', [gz]);
     const run = await runScript(bucket);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
-      /mixes gzip and plain inputs: logs\/2024-05-01-12-00-00-0123456789ABCDEF is gzip, the others like logs\/.* are plain/,
+    expect(JSON.parse(run.stdout).periods[0].error).toMatchObject({
+      stage: 'download',
+      code: 'mixed-encoding',
+    });
+    expect(JSON.parse(run.stdout).periods[0].error.message).toMatch(
+      /mixes gzip and plain inputs: logs\/2024-05-01-12-00-00-0123456789ABCDEF is gzip, logs\/\S+ before it is plain/,
     );
     expect(await snapshot(s3, bucket)).toEqual(before);
   });
@@ -121,7 +128,8 @@ describe('periods that cannot be collapsed change nothing', () => {
     ]);
     const run = await runScript(bucket);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
+    expect(JSON.parse(run.stdout).periods[0].error).toMatchObject({ code: 'output-without-manifest' });
+    expect(JSON.parse(run.stdout).periods[0].error.message).toMatch(
       /logs\/2024-05-01_collapsed already exists but has no manifest/,
     );
     expect(await snapshot(s3, bucket)).toEqual(before);
@@ -134,7 +142,7 @@ describe('periods that cannot be collapsed change nothing', () => {
     ]);
     const run = await runScript(bucket);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).periods[0].error).toMatch(
+    expect(JSON.parse(run.stdout).periods[0].error.message).toMatch(
       /The manifest logs\/_2024-05-01_collapsed.manifest.json cannot be read/,
     );
     expect(await snapshot(s3, bucket)).toEqual(before);
@@ -159,7 +167,7 @@ describe('a script run', () => {
       }),
     ]);
     expect(document.totals).toMatchObject({ collapsed: 1, keysDeleted: 5, failed: 0 });
-    expect(first.stderr).toContain('✔ 2024-05-01  5 keys → logs/2024-05-01_collapsed  verified, 5 deleted');
+    expect(first.stderr).toContain('2024-05-01  5 keys → logs/2024-05-01_collapsed  ✔ verified · 5 deleted');
     expect((await listKeys(s3, bucket)).sort()).toEqual([
       'logs/2024-05-01_collapsed',
       'logs/_2024-05-01_collapsed.manifest.json',

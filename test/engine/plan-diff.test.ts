@@ -3,6 +3,7 @@ import { MANIFEST_FORMAT, type Manifest } from '../../source/engine/manifest.js'
 import { diffAgainstOutput, type OutputState } from '../../source/engine/plan-diff.js';
 import { partSizeFor } from '../../source/engine/collapse-period.js';
 import type { Member } from '../../source/engine/types.js';
+import type { PeriodErrorCode } from '../../source/engine/period-error.js';
 
 const member = (name: string, etag = `"${name}"`, size = 10): Member => ({
   key: `logs/2024-05-01-00-00-0${name}-AAAAAAAAAAAAAAAA`,
@@ -95,44 +96,63 @@ describe('diffAgainstOutput', () => {
     expect([diff.status, keys(diff.incoming), diff.committed]).toEqual(['planned', keys([a, b]), null]);
   });
 
-  const problems: Array<[string, Member[], OutputState, RegExp]> = [
-    ['an output without a manifest', [a], state(null, sameHead), /already exists but has no manifest/],
-    ['an unreadable manifest', [a], state('unreadable', sameHead), /cannot be read \(it is not JSON\)/],
+  const problems: Array<[string, Member[], OutputState, RegExp, PeriodErrorCode]> = [
+    [
+      'an output without a manifest',
+      [a],
+      state(null, sameHead),
+      /already exists but has no manifest/,
+      'output-without-manifest',
+    ],
+    [
+      'an unreadable manifest',
+      [a],
+      state('unreadable', sameHead),
+      /cannot be read \(it is not JSON\)/,
+      'manifest-unreadable',
+    ],
     [
       'a manifest whose output is gone',
       [a],
       state(manifest('complete', [b]), null),
       /is missing although its manifest lists 1 collapsed keys/,
+      'output-missing',
     ],
     [
       'an output changed since its manifest',
       [a],
       state(manifest('complete', [b]), { etag: '"other"', size: 20 }),
       /changed since its manifest was written/,
+      'output-changed',
     ],
     [
       'a pending output shorter than its verified bytes',
       [c],
       state(manifest('pending', [a, b]), { etag: '"x"', size: 5 }),
       /changed since its manifest/,
+      'output-changed',
     ],
     [
       'a collapsed key that changed',
       [member('1', '"rewritten"')],
       state(manifest('complete', [a]), sameHead),
       /changed since it was collapsed/,
+      'member-changed',
     ],
     [
       'a first run with no inputs left',
       [],
       state({ ...manifest('pending', [], null), incoming: [a] }, null),
       /none of its inputs are left/,
+      'unfinished-first-run',
     ],
   ];
-  it.each(problems)('fails the period on %s, touching nothing', (_, listed, found, message) => {
+  it.each(problems)('fails the period on %s, touching nothing', (_, listed, found, message, code) => {
     const diff = diffAgainstOutput(listed, found);
     expect(diff.status).toBe('failed');
-    expect(diff.problem).toMatch(message);
+    expect(diff.problem).toMatchObject({ stage: 'plan', code, left: 'unchanged', originalsKept: true });
+    expect(diff.problem?.message).toMatch(message);
+    expect(diff.problem?.fix).toBeTruthy();
     expect([diff.incoming, diff.alreadyCollapsed]).toEqual([[], []]);
   });
 });

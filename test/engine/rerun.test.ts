@@ -207,7 +207,8 @@ describe('running again', () => {
     const before = await getBytes(s3, bucket, OUTPUT);
     const { result } = await collapseRange(contextFor(s3, bucket, NOW), request);
     expect(result.periods[0]!.status).toBe('failed');
-    expect(result.periods[0]!.error).toMatch(/does not start with the bytes its manifest records/);
+    expect(result.periods[0]!.error).toMatchObject({ code: 'prefix-mismatch', originalsKept: true });
+    expect(result.periods[0]!.error?.message).toMatch(/does not start with the bytes its manifest records/);
     expect((await getBytes(s3, bucket, OUTPUT)).equals(before)).toBe(true);
     for (const late of lateKeys) expect(await listKeys(s3, bucket)).toContain(late.key);
   });

@@ -36,11 +36,21 @@ describe('chooseCandidate', () => {
     expect(chooseCandidate(scoreSample(access(4), LAYOUTS), 's3://b/').root).toBe('logs/');
   });
 
-  it('refuses several, naming the flags that pick each', () => {
+  it('refuses one layout under several prefixes, naming each prefix on a line of its own', () => {
     const several = scoreSample([...access(4), ...access(2, 'old/')], LAYOUTS);
     expect(() => chooseCandidate(several, 's3://b/')).toThrow(UserError);
     expect(() => chooseCandidate(several, 's3://b/')).toThrow(
-      /--layout s3-access-simple --prefix "logs\/".*--layout s3-access-simple --prefix "old\/"/,
+      'Found S3 server access logs, simple layout under 2 prefixes of s3://b/; a run collapses one.',
+    );
+    const error = (() => {
+      try {
+        chooseCandidate(several, 's3://b/');
+      } catch (caught) {
+        return caught as UserError;
+      }
+    })();
+    expect(error?.fix).toBe(
+      'Pick one with --prefix:\n    --prefix logs/   (4 keys sampled)\n    --prefix old/   (2 keys sampled)',
     );
   });
 

@@ -61,7 +61,7 @@ describe('plain mode in a terminal (the built CLI)', () => {
     expect(summary).toContain('3 collapsed, 0 already collapsed, 0 failed');
     expect(summary).toContain('deleted 900 originals');
     for (const day of days) {
-      expect(summary).toContain(`✔ ${day}  300 keys → logs/${day}_collapsed  verified · 300 deleted`);
+      expect(summary).toContain(`${day}  300 keys → logs/${day}_collapsed  ✔ verified · 300 deleted`);
       expect(summary).toMatch(new RegExp(`  logs/${day}_collapsed  .* sha256 [0-9a-f]{12}`));
     }
     expect(summary.replace(/\n/g, '')).toContain(

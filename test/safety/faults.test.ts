@@ -7,6 +7,7 @@ import { startFaultProxy, type FaultRule } from '../support/fault-proxy.js';
 import { auditBucket, finishedProblems, lostOriginals } from '../support/invariant.js';
 import { runCli } from '../support/run-cli.js';
 import { contextFor, endpoint, getBytes, newBucket, putObjects, testClient } from '../support/s3.js';
+import { errorText } from '../support/period-error.js';
 
 const s3 = testClient();
 afterAll(() => s3.destroy());
@@ -96,10 +97,11 @@ describe('trouble S3 and networks give every day', () => {
     expect(exitCodeOf(result)).toBe(1);
     const [first, second] = result.periods;
     expect(first).toMatchObject({ status: 'failed', keysDeleted: 0 });
-    expect(first!.error).toMatch(
-      /^The connection to S3 dropped while reading logs\/2024-05-01-\S+, 7 times \(\w+\)\. Originals kept; nothing was changed\.$/,
+    expect(first!.error).toMatchObject({ stage: 'download', code: 'network', originalsKept: true });
+    expect(errorText(first!.error)).toMatch(
+      /^The connection to S3 dropped while reading logs\/2024-05-01-\S+, 7 times \(\w+\)\. Originals kept; nothing was changed\. Run again to finish\.$/,
     );
-    expect(first!.error).not.toMatch(/--region/);
+    expect(errorText(first!.error)).not.toMatch(/--region/);
     expect(second).toMatchObject({ status: 'collapsed', keysDeleted: 40 });
     expect(lostOriginals(await auditBucket(s3, bucket, originals), originals)).toEqual([]);
     await expectFinishedByRerun(bucket);
@@ -132,8 +134,9 @@ describe('trouble S3 and networks give every day', () => {
     expect(exitCodeOf(result)).toBe(1);
     expect(result.periods[0]).toMatchObject({ status: 'collapsed', keysDeleted: 40 });
     expect(result.periods[1]).toMatchObject({ status: 'failed', keysDeleted: 0 });
-    expect(result.periods[1]!.error).toMatch(
-      /^Access denied: PutObject on s3:\/\/deny-one-output-\w+\/logs\/2024-05-02_collapsed\. Grant s3:PutObject .* Originals kept; nothing was changed\.$/,
+    expect(result.periods[1]!.error).toMatchObject({ stage: 'upload', code: 'denied', left: 'unchanged' });
+    expect(errorText(result.periods[1]!.error)).toMatch(
+      /^Access denied: PutObject on s3:\/\/deny-one-output-\w+\/logs\/2024-05-02_collapsed\. Originals kept; nothing was changed\. Grant s3:PutObject /,
     );
     // "Nothing was changed" is true: no manifest and no output for that day.
     const audit = await auditBucket(s3, bucket, originals);
@@ -165,7 +168,7 @@ describe('trouble S3 and networks give every day', () => {
         options,
       );
       expect(result.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
-      expect(result.periods[0]!.error).toMatch(/BadDigest|Content-MD5/);
+      expect(errorText(result.periods[0]!.error)).toMatch(/BadDigest|Content-MD5/);
       expect(lostOriginals(await auditBucket(s3, bucket, objects), objects)).toEqual([]);
       await expectFinishedByRerun(bucket, objects);
     },
@@ -186,7 +189,8 @@ describe('keys rewritten after the plan', () => {
       return { kind: 'pass' };
     });
     expect(result.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
-    expect(result.periods[0]!.error).toMatch(new RegExp(`${victim} changed since the plan`));
+    expect(result.periods[0]!.error).toMatchObject({ stage: 'download', code: 'object-changed' });
+    expect(result.periods[0]!.error?.message).toMatch(new RegExp(`${victim} changed since the plan`));
     expect((await getBytes(s3, bucket, victim)).toString()).toBe('rewritten\n');
   });
 

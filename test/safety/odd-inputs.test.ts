@@ -70,7 +70,8 @@ describe('odd keys and bodies', () => {
       outPrefix: `${'o'.repeat(200)}/`,
     });
     expect(result.periods[0]!.status).toBe('failed');
-    expect(result.periods[0]!.error).toMatch(
+    expect(result.periods[0]!.error).toMatchObject({ stage: 'plan', code: 'key-too-long' });
+    expect(result.periods[0]!.error?.message).toMatch(
       /manifest key for this period would be 1\d{3} bytes, more than the 1,024 S3 allows/,
     );
     expect(await snapshot(s3, bucket)).toEqual(before);
@@ -104,21 +105,24 @@ describe('gzip inputs that cannot be concatenated', () => {
       'a small one with zero bytes after its gzip data',
       Buffer.concat([gzipSync('{"Records":[1]}\n'), Buffer.alloc(4)]),
       /has 4 bytes after its gzip data/,
+      'gzip-trailing-bytes',
     ],
     // Over the 8 MiB part size, so it is streamed rather than held (the run used to hang and exit 13 here).
     [
       'a 9 MiB one with zero bytes after its gzip data',
       Buffer.concat([gzipSync(randomBytes(9 * 1024 * 1024)), Buffer.alloc(3)]),
       /has 3 bytes after its gzip data/,
+      'gzip-trailing-bytes',
     ],
     [
       'a corrupt one',
       Buffer.concat([gzipSync('{"Records":[2]}\n').subarray(0, 12), Buffer.from('garbage')]),
       /is not valid gzip/,
+      'gzip-corrupt',
     ],
   ])(
     '%s: its period is refused with the reason, nothing changes, and the process exits 1 with its JSON',
-    async (_, body, reason) => {
+    async (_, body, reason, code) => {
       const bucket = await newBucket(s3, 'odd-gzip');
       await putObjects(s3, bucket, [good, { key: trail('BBBBBBBBBBBBBBBB'), body }]);
       const before = await snapshot(s3, bucket);
@@ -135,8 +139,9 @@ describe('gzip inputs that cannot be concatenated', () => {
       expect(run.code).toBe(1);
       const period = JSON.parse(run.stdout).periods[0];
       expect(period.status).toBe('failed');
-      expect(period.error).toMatch(reason);
-      expect(period.error).toMatch(/Originals kept; nothing was changed\.$/);
+      expect(period.error).toMatchObject({ stage: 'download', code, left: 'unchanged', originalsKept: true });
+      expect(period.error.message).toMatch(reason);
+      expect(run.stderr).toMatch(/Originals kept; nothing was changed\. Move it out of the way/);
       expect(await snapshot(s3, bucket)).toEqual(before);
     },
   );

@@ -1,14 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { useEffect, useState } from 'react';
-import { executePlan } from '../../engine/run.js';
-import type { EngineContext, Plan, RunOptions, RunResult } from '../../engine/types.js';
+import type { EngineContext, Plan, RunOptions } from '../../engine/types.js';
+import { executeJob, type JobOutcome } from '../../job/collapse-job.js';
 import { initialProgress, reduceProgress, type RunProgress } from '../../job/run-progress.js';
 
 export interface RunView {
   readonly progress: RunProgress;
   /** When the view was taken, for rates and the ETA. */
   readonly at: number;
-  readonly result?: RunResult | undefined;
+  readonly outcome?: JobOutcome | undefined;
   readonly error?: unknown;
 }
 
@@ -36,19 +36,14 @@ export function useRun(ctx: EngineContext, plan: Plan, options: RunOptions, sign
       changed = false;
       setView({ progress, at: Date.now() });
     }, REDRAW_MS);
-    executePlan(
-      ctx,
-      plan,
-      options,
-      (event) => {
-        progress = reduceProgress(progress, event);
-        changed = true;
-      },
-      both,
-    ).then(
-      (result) => {
+    const onEvent = (event: Parameters<typeof reduceProgress>[1]) => {
+      progress = reduceProgress(progress, event);
+      changed = true;
+    };
+    executeJob(ctx, plan, options, onEvent, both).then(
+      (outcome) => {
         clearInterval(timer);
-        if (!local.signal.aborted) setView({ progress, at: Date.now(), result });
+        if (!local.signal.aborted) setView({ progress, at: Date.now(), outcome });
       },
       (error: unknown) => {
         clearInterval(timer);
@@ -59,8 +54,6 @@ export function useRun(ctx: EngineContext, plan: Plan, options: RunOptions, sign
       clearInterval(timer);
       local.abort();
     };
-    // One run per plan: options and signal are fixed for the app's life.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ctx, plan]);
+  }, [ctx, plan, options, signal]);
   return view;
 }

@@ -1,8 +1,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../keys.js';
-import type { Plan } from '../../engine/types.js';
-import { formatBytes, formatCount } from '../../format.js';
-import { planTotals } from '../../job/plan-totals.js';
+import { confirmationOf, type JobPlan } from '../../job/collapse-job.js';
+import type { CliOptions } from '../../options.js';
 import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
@@ -27,8 +26,8 @@ function confirmReducer(state: ConfirmState, action: ConfirmAction): ConfirmStat
 }
 
 interface ConfirmScreenProps {
-  readonly plan: Plan;
-  readonly outPrefix?: string | undefined;
+  readonly planned: JobPlan;
+  readonly options: CliOptions;
   readonly versioned?: boolean | undefined;
   readonly active: boolean;
   readonly onConfirm: () => void;
@@ -36,9 +35,17 @@ interface ConfirmScreenProps {
 }
 
 /** Nothing is deleted before the bucket's name is typed here (or --yes was given). */
-export function ConfirmScreen({ plan, outPrefix, versioned, active, onConfirm, onBack }: ConfirmScreenProps) {
+export function ConfirmScreen({
+  planned,
+  options,
+  versioned,
+  active,
+  onConfirm,
+  onBack,
+}: ConfirmScreenProps) {
   const [state, dispatch, get] = useStore(confirmReducer, { typed: '', wrong: false });
-  const totals = planTotals(plan);
+  const { plan } = planned;
+  const { promise, warning } = confirmationOf(planned, options, versioned);
 
   useKeys((input, key) => {
     if (key.escape) onBack();
@@ -57,7 +64,6 @@ export function ConfirmScreen({ plan, outPrefix, versioned, active, onConfirm, o
     }
   }, active);
 
-  const where = outPrefix ? `under ${outPrefix}` : `next to them under ${plan.root || 'the bucket root'}`;
   return (
     <Frame
       step="6/7 confirm"
@@ -68,17 +74,8 @@ export function ConfirmScreen({ plan, outPrefix, versioned, active, onConfirm, o
         ['?', 'help'],
       ]}
     >
-      <Text>
-        {`After each output is uploaded and verified (size and SHA-256), ${formatCount(totals.keysToDelete)} original ` +
-          `objects (${formatBytes(totals.bytes)}) are deleted from ${plan.bucket}. Outputs and manifests stay ${where}. ` +
-          'Objects written after the preview are kept.'}
-      </Text>
-      {versioned ? (
-        <Text color={colour('running')}>
-          This bucket is versioned: deleted originals stay as noncurrent versions (still billed) until a
-          lifecycle rule expires them.
-        </Text>
-      ) : null}
+      <Text>{promise}</Text>
+      {warning ? <Text color={colour('running')}>{warning}</Text> : null}
       <Box marginTop={1}>
         <Text>
           {'Type the bucket name to go on:  '}

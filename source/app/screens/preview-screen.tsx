@@ -1,13 +1,8 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../keys.js';
-import { useEffect } from 'react';
-import { planRun } from '../../engine/plan.js';
-import type { EngineContext, Plan } from '../../engine/types.js';
-import { UserError } from '../../errors.js';
 import { formatBytes, counted, formatCount } from '../../format.js';
-import { planIsEmpty, planTotals } from '../../job/plan-totals.js';
-import { layoutById, type LayoutId } from '../../layouts/index.js';
-import { periodLabel, type Granularity, type Period } from '../../periods.js';
+import type { JobPlan } from '../../job/collapse-job.js';
+import type { Period } from '../../periods.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { CommandLines } from '../components/command-lines.js';
@@ -15,7 +10,6 @@ import { Frame, type KeyHint } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useWidth } from '../components/width.js';
 import { useStore } from '../hooks/use-store.js';
-import { useTask } from '../hooks/use-task.js';
 import {
   formatDollars,
   previewRows,
@@ -48,16 +42,6 @@ function previewReducer(state: PreviewState, action: PreviewAction): PreviewStat
   }
 }
 
-export interface PlanInput {
-  readonly layout: LayoutId;
-  readonly root: string;
-  readonly by: Granularity;
-  readonly periods: readonly Period[];
-  readonly open: readonly Period[];
-  readonly seriesBases?: readonly string[] | undefined;
-  readonly outPrefix?: string | undefined;
-}
-
 const clip = (text: string, width: number): string =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text;
 
@@ -80,49 +64,29 @@ function Row({ row, series }: { readonly row: PreviewRow; readonly series: boole
 }
 
 interface PreviewScreenProps {
-  readonly ctx: EngineContext;
-  readonly input: PlanInput;
-  /** A plan kept from before (back from confirm): shown as is, not listed again. */
-  readonly plan: Plan | undefined;
+  /** The snapshot, once the app has it; `error` when planning failed. */
+  readonly planned: JobPlan | undefined;
+  readonly error?: unknown;
+  /** How many periods are being listed, while they are. */
+  readonly periods: number;
+  /** Unfinished periods of the range: shown, never collapsed. */
+  readonly open: readonly Period[];
   readonly dryRun: boolean;
   /** The command that gives the same plan without questions. */
   readonly command: string;
   readonly context: readonly (string | undefined)[];
   readonly active: boolean;
-  readonly onPlanned: (plan: Plan) => void;
-  readonly onContinue: (plan: Plan) => void;
+  readonly onContinue: () => void;
   readonly onStop: () => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
 
 export function PreviewScreen(props: PreviewScreenProps) {
-  const { ctx, input, dryRun, active, onPlanned } = props;
-  const task = useTask(
-    (signal) =>
-      props.plan
-        ? undefined
-        : planRun(
-            ctx,
-            {
-              layout: layoutById(input.layout),
-              root: input.root,
-              by: input.by,
-              periods: input.periods,
-              seriesBases: input.seriesBases,
-              outPrefix: input.outPrefix,
-            },
-            signal,
-          ),
-    [ctx, input],
-  );
-  useEffect(() => {
-    if (task.status === 'done') onPlanned(task.value);
-  }, [task, onPlanned]);
-  const plan = props.plan ?? (task.status === 'done' ? task.value : undefined);
+  const { planned, dryRun, active } = props;
+  const plan = planned?.plan;
   const [state, dispatch, get] = useStore(previewReducer, { top: 0, stopped: dryRun });
-  const rows = plan ? previewRows(plan, input.open) : [];
-  const empty = plan ? planIsEmpty(plan) : false;
+  const rows = plan ? previewRows(plan, props.open) : [];
 
   useKeys((key_input, key) => {
     const now = get();
@@ -135,7 +99,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
     else if (!plan) return;
     else if (now.stopped && key.return) props.onStop();
     else if (key_input === 'd') dispatch({ type: 'stop' });
-    else if (key.return && !empty) props.onContinue(plan);
+    else if (key.return) props.onContinue();
   }, active);
 
   const hints: KeyHint[] = state.stopped
@@ -149,7 +113,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
         ['d', 'dry run: stop here'],
         ['esc', 'back'],
       ];
-  const totals = plan ? planTotals(plan) : undefined;
+  const totals = planned?.totals;
   const series = (plan?.series.length ?? 0) > 1;
   const wide = useWidth() - 40 >= 70;
   const top = state.top;
@@ -158,10 +122,10 @@ export function PreviewScreen(props: PreviewScreenProps) {
   const lastPeriod = plan?.periods.at(-1);
   return (
     <Frame step="5/7 preview" context={props.context} hints={hints}>
-      {task.status === 'running' && !props.plan ? (
-        <Busy label={`listing ${counted(input.periods.length, 'period')} to snapshot every key…`} />
+      {!planned && props.error === undefined ? (
+        <Busy label={`listing ${counted(props.periods, 'period')} to snapshot every key…`} />
       ) : null}
-      {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
+      {props.error !== undefined ? <ErrorLines error={props.error} /> : null}
       {plan && totals ? (
         <>
           <Text bold>
@@ -193,16 +157,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
               ✖ {totals.failed} period(s) cannot be collapsed as they are (see above); the rest can.
             </Text>
           ) : null}
-          {empty ? (
-            <ErrorLines
-              error={
-                new UserError(
-                  `No log keys and no outputs in ${input.periods.length === 1 ? periodLabel(input.periods[0]!) : 'these periods'}.`,
-                  'Esc goes back to choose another range (dates are UTC).',
-                )
-              }
-            />
-          ) : null}
+          {planned?.note ? <Text color={colour('done')}>✔ {planned.note}</Text> : null}
           {state.stopped ? (
             <Box flexDirection="column" marginTop={1}>
               <Text color={colour('done')}>

@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../keys.js';
 import { useEffect } from 'react';
-import type { EngineContext, Plan, RunOptions, RunResult } from '../../engine/types.js';
+import type { EngineContext, Plan, RunOptions } from '../../engine/types.js';
 import { formatBytes, formatCount, formatDuration } from '../../format.js';
+import type { JobOutcome } from '../../job/collapse-job.js';
+import { periodOutcome } from '../../job/period-outcome.js';
 import { overall, type PeriodProgress } from '../../job/run-progress.js';
 import { Bar, fraction } from '../components/bar.js';
 import { ErrorLines } from '../components/error-lines.js';
@@ -26,22 +28,6 @@ function stopReducer(state: StopState, action: StopAction): StopState {
 /** `444455556666 eu-west-1` of a longer series label, for rows of several series. */
 const shortSeries = (label: string): string => label.split(' ').slice(-2).join(' ');
 
-function finishedText(period: PeriodProgress): string {
-  const failedDeletes = period.deleteFailed.length
-    ? ` · ✖ ${formatCount(period.deleteFailed.length)} not deleted`
-    : '';
-  switch (period.status) {
-    case 'collapsed':
-      return `✔ verified · ${formatCount(period.keysDeleted)} deleted${failedDeletes}`;
-    case 'already-collapsed':
-      return `✔ already collapsed · ${formatCount(period.keysDeleted)} leftovers deleted${failedDeletes}`;
-    case 'skipped':
-      return `– ${period.error ?? 'no keys'}`;
-    default:
-      return `✖ ${period.error ?? 'failed'}`;
-  }
-}
-
 function PeriodRow({
   period,
   label,
@@ -59,10 +45,14 @@ function PeriodRow({
     );
   }
   if (period.phase === 'done' || period.phase === 'failed') {
-    const failed = period.phase === 'failed' || period.deleteFailed.length > 0;
+    const outcome = periodOutcome(period);
     return (
-      <Text color={failed ? colour('failed') : colour('done')} wrap="truncate-end">
-        {label} {finishedText(period)}
+      <Text
+        color={outcome.tone === 'failed' ? colour('failed') : colour('done')}
+        dimColor={outcome.tone === 'skipped'}
+        wrap="truncate-end"
+      >
+        {label} {outcome.text}
       </Text>
     );
   }
@@ -95,7 +85,7 @@ interface RunScreenProps {
   /** The run's controller: Ctrl-C (asked once) aborts it. */
   readonly controller: AbortController;
   readonly active: boolean;
-  readonly onFinished: (result: RunResult) => void;
+  readonly onFinished: (outcome: JobOutcome) => void;
   readonly onFailed: () => void;
 }
 
@@ -104,8 +94,8 @@ export function RunScreen({ ctx, plan, options, controller, active, onFinished, 
   const [stop, dispatch] = useStore(stopReducer, 'running' as StopState);
 
   useEffect(() => {
-    if (view.result) onFinished(view.result);
-  }, [view.result, onFinished]);
+    if (view.outcome) onFinished(view.outcome);
+  }, [view.outcome, onFinished]);
 
   useKeys((input, key) => {
     if (view.error) {
