@@ -16,18 +16,17 @@ afterAll(() => s3.destroy());
 const DAYS = [new Date('2024-05-01T00:00:00Z'), new Date('2024-05-02T00:00:00Z')];
 const logs = (prefix = 'logs/', seed = 3) =>
   accessLogObjects({ prefix, days: DAYS, objectsPerDay: 4, sourceBucket: 'site', seed });
-const run = (bucket: string, ...flags: string[]) =>
-  runCli([
-    '--endpoint',
-    endpoint(),
-    '--bucket',
-    bucket,
-    '--from',
-    '2024-05-01',
-    '--to',
-    '2024-05-02',
-    ...flags,
-  ]);
+const args = (bucket: string, url = endpoint()) => [
+  '--endpoint',
+  url,
+  '--bucket',
+  bucket,
+  '--from',
+  '2024-05-01',
+  '--to',
+  '2024-05-02',
+];
+const run = (bucket: string, ...flags: string[]) => runCli([...args(bucket), ...flags]);
 
 describe('a range that is already collapsed', () => {
   it('says so and exits 0 without --yes, claiming no collapse, verification or object count', async () => {
@@ -132,16 +131,7 @@ describe('inputs that cannot be collapsed as they are', () => {
       return { kind: 'hold', until: s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: victim })) };
     });
     try {
-      const result = await runCli([
-        '--endpoint',
-        proxy.endpoint,
-        '--bucket',
-        bucket,
-        '--from',
-        '2024-05-01',
-        '--yes',
-        '--json',
-      ]);
+      const result = await runCli([...args(bucket, proxy.endpoint), '--yes', '--json']);
       expect(result.code).toBe(1);
       const day = JSON.parse(result.stdout).periods[0];
       expect(day.error).toMatchObject({ code: 'object-gone', originalsKept: true });
