@@ -1,6 +1,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createS3Client } from '../../source/aws/s3-client.js';
 import { seedBuckets } from '../../source/demo/demo.js';
@@ -107,7 +108,7 @@ function plainSession(args: readonly string[], endpoint: string) {
   let seen = 0;
   stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const plainText = () => output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  const plainText = () => stripVTControlCharacters(output);
   const context: FaceContext = {
     options: parseCliArgs([...args, '--plain']),
     connection: { endpoint, credentials: LOCAL_S3_CREDENTIALS },
