@@ -5,6 +5,7 @@ import { filterBuckets, listBuckets, type BucketEntry } from '../../job/buckets.
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame, type KeyHint } from '../components/frame.js';
+import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
 import { SelectList } from '../components/select-list.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
@@ -19,7 +20,7 @@ interface BucketState {
 type BucketAction =
   | { readonly type: 'type'; readonly text: string }
   | { readonly type: 'erase' }
-  | { readonly type: 'move'; readonly by: number; readonly count: number }
+  | CursorMove
   | { readonly type: 'toggle-typing' };
 
 function bucketReducer(state: BucketState, action: BucketAction): BucketState {
@@ -29,7 +30,7 @@ function bucketReducer(state: BucketState, action: BucketAction): BucketState {
     case 'erase':
       return { ...state, query: state.query.slice(0, -1), cursor: 0 };
     case 'move':
-      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.by)) };
+      return { ...state, cursor: cursorReducer(state.cursor, action) };
     case 'toggle-typing':
       return { ...state, typing: !state.typing };
   }

@@ -11,15 +11,12 @@ import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame } from '../components/frame.js';
 import { KeyAnatomy } from '../components/key-anatomy-view.js';
+import { cursorReducer } from '../components/list-cursor.js';
 import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
 import type { LayoutChoice } from '../state.js';
-
-type CursorAction = { readonly type: 'move'; readonly by: number; readonly count: number };
-const cursorReducer = (cursor: number, action: CursorAction): number =>
-  Math.max(0, Math.min(action.count - 1, cursor + action.by));
 
 /** `logs/2026-11-23-`: what every key of the sample's day starts with. */
 function dayPrefix(candidate: DetectionCandidate): string {

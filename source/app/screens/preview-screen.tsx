@@ -6,6 +6,7 @@ import type { Period } from '../../periods.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { CommandLines } from '../components/command-lines.js';
+import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
 import { Frame, type KeyHint } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useWidth } from '../components/width.js';
@@ -27,16 +28,13 @@ interface PreviewState {
   readonly stopped: boolean;
 }
 
-type PreviewAction =
-  { readonly type: 'scroll'; readonly by: number; readonly count: number } | { readonly type: 'stop' };
+/** Scrolling moves the cursor that is the window's top row. */
+type PreviewAction = CursorMove | { readonly type: 'stop' };
 
 function previewReducer(state: PreviewState, action: PreviewAction): PreviewState {
   switch (action.type) {
-    case 'scroll':
-      return {
-        ...state,
-        top: Math.max(0, Math.min(Math.max(0, action.count - VISIBLE_ROWS), state.top + action.by)),
-      };
+    case 'move':
+      return { ...state, top: cursorReducer(state.top, action) };
     case 'stop':
       return { ...state, stopped: true };
   }
@@ -87,15 +85,17 @@ export function PreviewScreen(props: PreviewScreenProps) {
   const plan = planned?.plan;
   const [state, dispatch, get] = useStore(previewReducer, { top: 0, stopped: dryRun });
   const rows = plan ? previewRows(plan, props.open) : [];
+  // The rows the window's top can be: any that leaves no empty space below it.
+  const tops = rows.length - VISIBLE_ROWS + 1;
 
   useKeys((key_input, key) => {
     const now = get();
     if (key.escape && !dryRun) props.onBack();
     else if (key_input === 'q') props.onQuit();
-    else if (key.upArrow) dispatch({ type: 'scroll', by: -1, count: rows.length });
-    else if (key.downArrow) dispatch({ type: 'scroll', by: 1, count: rows.length });
-    else if (key.pageUp) dispatch({ type: 'scroll', by: -VISIBLE_ROWS, count: rows.length });
-    else if (key.pageDown) dispatch({ type: 'scroll', by: VISIBLE_ROWS, count: rows.length });
+    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: tops });
+    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: tops });
+    else if (key.pageUp) dispatch({ type: 'move', by: -VISIBLE_ROWS, count: tops });
+    else if (key.pageDown) dispatch({ type: 'move', by: VISIBLE_ROWS, count: tops });
     else if (!plan) return;
     else if (now.stopped && key.return) props.onStop();
     else if (key_input === 'd') dispatch({ type: 'stop' });

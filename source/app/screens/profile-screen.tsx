@@ -8,6 +8,7 @@ import { whoAmI, type Identity } from '../../job/identity.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame } from '../components/frame.js';
+import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
 import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
@@ -65,14 +66,14 @@ interface ProfileState {
 }
 
 type ProfileAction =
-  | { readonly type: 'move'; readonly by: number; readonly count: number }
+  | CursorMove
   | { readonly type: 'set-cursor'; readonly cursor: number }
   | { readonly type: 'identity'; readonly id: string; readonly identity: Identity };
 
 function profileReducer(state: ProfileState, action: ProfileAction): ProfileState {
   switch (action.type) {
     case 'move':
-      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.by)) };
+      return { ...state, cursor: cursorReducer(state.cursor, action) };
     case 'set-cursor':
       return { ...state, cursor: action.cursor };
     case 'identity':

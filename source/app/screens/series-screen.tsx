@@ -6,6 +6,7 @@ import { layoutById, type Series } from '../../layouts/index.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame } from '../components/frame.js';
+import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
 import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
@@ -19,14 +20,14 @@ interface SeriesState {
 }
 
 type SeriesAction =
-  | { readonly type: 'move'; readonly by: number; readonly count: number }
+  | CursorMove
   | { readonly type: 'toggle'; readonly base: string }
   | { readonly type: 'toggle-all'; readonly bases: readonly string[] };
 
 function seriesReducer(state: SeriesState, action: SeriesAction): SeriesState {
   switch (action.type) {
     case 'move':
-      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.by)) };
+      return { ...state, cursor: cursorReducer(state.cursor, action) };
     case 'toggle': {
       const excluded = new Set(state.excluded);
       if (excluded.has(action.base)) excluded.delete(action.base);
