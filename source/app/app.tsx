@@ -137,7 +137,6 @@ export function App({ context, onExit }: AppProps) {
   function screenFor() {
     if (state.help) return <HelpScreen step={state.step} onClose={back} />;
 
-    const active = !state.help;
     const profileLabel = state.profile
       ? `${state.profile.label}${state.profile.account ? ` (${state.profile.account})` : ''}`
       : undefined;
@@ -149,7 +148,6 @@ export function App({ context, onExit }: AppProps) {
           <ProfileScreen
             connection={context.connection}
             demo={context.demo !== undefined}
-            active={active}
             onChoose={(profile) => dispatch({ type: 'choose-profile', profile })}
             onQuit={quit}
           />
@@ -159,7 +157,6 @@ export function App({ context, onExit }: AppProps) {
           <BucketScreen
             connection={connection}
             profileLabel={profileLabel}
-            active={active}
             onChoose={(bucket) => dispatch({ type: 'choose-bucket', bucket })}
             onBack={back}
           />
@@ -169,7 +166,6 @@ export function App({ context, onExit }: AppProps) {
           <SummaryScreen
             outcome={state.outcome}
             repeat={repeat}
-            active={active}
             onQuit={() => finish(state.outcome!.exitCode)}
           />
         ) : null;
@@ -197,7 +193,6 @@ export function App({ context, onExit }: AppProps) {
             ctx={ctx}
             prefix={options.prefix}
             layoutChoice={options.layout}
-            active={active}
             onChoose={(layout) => dispatch({ type: 'choose-layout', layout })}
             onBack={back}
             onQuit={quit}
@@ -208,7 +203,6 @@ export function App({ context, onExit }: AppProps) {
           <SeriesScreen
             ctx={ctx}
             layout={state.layout}
-            active={active}
             onChoose={(bases) => dispatch({ type: 'choose-series', bases })}
             onBack={back}
             onQuit={quit}
@@ -227,7 +221,6 @@ export function App({ context, onExit }: AppProps) {
             now={context.now()}
             includeOpen={options.includeOpen}
             context={[ctx.bucket, layoutTitle, state.layout?.root]}
-            active={active}
             onChoose={(range: RangeChoice, periods: readonly Period[], openPeriods: readonly Period[]) =>
               dispatch({ type: 'choose-range', range, periods, openPeriods })
             }
@@ -245,7 +238,6 @@ export function App({ context, onExit }: AppProps) {
             dryRun={options.dryRun}
             command={repeatCommand(repeat, ['--dry-run'])}
             context={[ctx.bucket, `by ${answers.range.by}`, counted(answers.range.periods.length, 'period')]}
-            active={active}
             onContinue={() => dispatch({ type: 'continue' })}
             onStop={() => finish(ExitCode.Done)}
             onBack={back}
@@ -258,7 +250,6 @@ export function App({ context, onExit }: AppProps) {
             planned={state.plan}
             options={options}
             versioned={connected.value.versioned}
-            active={active}
             onConfirm={() => dispatch({ type: 'confirmed' })}
             onBack={back}
           />
@@ -270,7 +261,6 @@ export function App({ context, onExit }: AppProps) {
             plan={state.plan.plan}
             options={runOptions}
             controller={context.controller}
-            active={active}
             onFinished={onFinished}
             onFailed={onRunFailed}
           />

@@ -83,7 +83,6 @@ describe('1 profile', () => {
         <ProfileScreen
           connection={localConnection()}
           demo={false}
-          active
           onChoose={(profile) => chosen.push(profile)}
           onQuit={noop}
         />,
@@ -116,7 +115,6 @@ describe('2 bucket', () => {
         <BucketScreen
           connection={localConnection()}
           profileLabel="demo"
-          active
           onChoose={(b) => chosen.push(b)}
           onBack={noop}
         />,
@@ -166,7 +164,6 @@ describe('3 layout and series', () => {
           ctx={ctx}
           prefix={undefined}
           layoutChoice="auto"
-          active
           onChoose={(c) => chosen.push(c)}
           onBack={noop}
           onQuit={noop}
@@ -204,7 +201,6 @@ describe('3 layout and series', () => {
         <SeriesScreen
           ctx={ctx}
           layout={{ layout: 'cloudtrail', root: '' }}
-          active
           onChoose={(chosenBases) => bases.push(chosenBases)}
           onBack={noop}
           onQuit={noop}
@@ -235,7 +231,6 @@ describe('4 range', () => {
           now={now}
           includeOpen={false}
           context={['bucket']}
-          active
           onChoose={(range, periods, open) =>
             chosen.push({ range, periods: periods.length, open: open.length })
           }
@@ -294,7 +289,6 @@ describe('6 confirm', () => {
         <ConfirmScreen
           planned={planned}
           options={options}
-          active
           onConfirm={() => (confirmed += 1)}
           onBack={() => (back += 1)}
         />,
@@ -319,7 +313,6 @@ describe('6 confirm', () => {
           planned={planned}
           options={options}
           versioned
-          active
           onConfirm={() => (pasted += 1)}
           onBack={() => undefined}
         />,
@@ -377,7 +370,6 @@ describe('7 run', () => {
           // The server never answers: writes already sent get half a second to settle after Ctrl-C.
           options={{ ...DEFAULT_RUN_OPTIONS, periodConcurrency: 1, settleMs: 500 }}
           controller={controller}
-          active
           onFinished={(result) => results.push(result)}
           onFailed={noop}
         />,
@@ -486,7 +478,6 @@ describe('8 summary', () => {
             to: '2026-11-14',
             by: 'day',
           }}
-          active
           onQuit={noop}
         />,
       ),
@@ -539,7 +530,6 @@ describe('a wider terminal', () => {
               dryRun={false}
               command=""
               context={[]}
-              active
               onContinue={noop}
               onStop={noop}
               onBack={noop}

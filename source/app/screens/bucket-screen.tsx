@@ -42,12 +42,11 @@ const NAME_CHARACTERS = /^[a-z0-9.-]+$/;
 interface BucketScreenProps {
   readonly connection: ConnectionOptions;
   readonly profileLabel: string | undefined;
-  readonly active: boolean;
   readonly onChoose: (bucket: string) => void;
   readonly onBack: () => void;
 }
 
-export function BucketScreen({ connection, profileLabel, active, onChoose, onBack }: BucketScreenProps) {
+export function BucketScreen({ connection, profileLabel, onChoose, onBack }: BucketScreenProps) {
   const task = useTask(() => listBuckets(connection), [connection]);
   const [state, dispatch, get] = useStore(bucketReducer, { query: '', cursor: 0, typing: false });
   const buckets: readonly BucketEntry[] = task.status === 'done' ? task.value : [];
@@ -67,7 +66,7 @@ export function BucketScreen({ connection, profileLabel, active, onChoose, onBac
       const name = typingNow ? now.query.trim() : listed[now.cursor]?.name;
       if (name) onChoose(name);
     } else if (NAME_CHARACTERS.test(input)) dispatch({ type: 'type', text: input });
-  }, active);
+  });
 
   const hints: KeyHint[] = typing
     ? [

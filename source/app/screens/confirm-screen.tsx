@@ -29,20 +29,12 @@ interface ConfirmScreenProps {
   readonly planned: JobPlan;
   readonly options: CliOptions;
   readonly versioned?: boolean | undefined;
-  readonly active: boolean;
   readonly onConfirm: () => void;
   readonly onBack: () => void;
 }
 
 /** Nothing is deleted before the bucket's name is typed here (or --yes was given). */
-export function ConfirmScreen({
-  planned,
-  options,
-  versioned,
-  active,
-  onConfirm,
-  onBack,
-}: ConfirmScreenProps) {
+export function ConfirmScreen({ planned, options, versioned, onConfirm, onBack }: ConfirmScreenProps) {
   const [state, dispatch, get] = useStore(confirmReducer, { typed: '', wrong: false });
   const { plan } = planned;
   const { promise, warning } = confirmationOf(planned, options, versioned);
@@ -62,7 +54,7 @@ export function ConfirmScreen({
         else dispatch({ type: 'wrong' });
       }
     }
-  }, active);
+  });
 
   return (
     <Frame

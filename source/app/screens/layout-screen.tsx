@@ -54,21 +54,12 @@ interface LayoutScreenProps {
   readonly prefix: string | undefined;
   /** `--layout`: which layouts to look for. */
   readonly layoutChoice: string;
-  readonly active: boolean;
   readonly onChoose: (choice: LayoutChoice) => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
 
-export function LayoutScreen({
-  ctx,
-  prefix,
-  layoutChoice,
-  active,
-  onChoose,
-  onBack,
-  onQuit,
-}: LayoutScreenProps) {
+export function LayoutScreen({ ctx, prefix, layoutChoice, onChoose, onBack, onQuit }: LayoutScreenProps) {
   const task = useTask(
     (signal) => detectLayouts(ctx, prefix ?? '', layoutsForChoice(layoutChoice), signal),
     [ctx, prefix, layoutChoice],
@@ -86,7 +77,7 @@ export function LayoutScreen({
       const chosen = candidates[get()];
       if (chosen) onChoose({ layout: chosen.layout, root: chosen.root });
     }
-  }, active);
+  });
 
   const where = `${prefix ?? ''}`;
   const chosen = candidates[cursor];

@@ -73,7 +73,6 @@ interface PreviewScreenProps {
   /** The command that gives the same plan without questions. */
   readonly command: string;
   readonly context: readonly (string | undefined)[];
-  readonly active: boolean;
   readonly onContinue: () => void;
   readonly onStop: () => void;
   readonly onBack: () => void;
@@ -81,7 +80,7 @@ interface PreviewScreenProps {
 }
 
 export function PreviewScreen(props: PreviewScreenProps) {
-  const { planned, dryRun, active } = props;
+  const { planned, dryRun } = props;
   const plan = planned?.plan;
   const [state, dispatch, get] = useStore(previewReducer, { top: 0, stopped: dryRun });
   const rows = plan ? previewRows(plan, props.open) : [];
@@ -100,7 +99,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
     else if (now.stopped && key.return) props.onStop();
     else if (key_input === 'd') dispatch({ type: 'stop' });
     else if (key.return) props.onContinue();
-  }, active);
+  });
 
   const hints: KeyHint[] = state.stopped
     ? [

@@ -101,7 +101,6 @@ function identityCell(row: ProfileRow, identity: Identity | undefined): string {
 interface ProfileScreenProps {
   readonly connection: ConnectionOptions;
   readonly demo: boolean;
-  readonly active: boolean;
   readonly onChoose: (profile: ProfileChoice) => void;
   readonly onQuit: () => void;
 }
@@ -110,7 +109,7 @@ export function connectionForRow(connection: ConnectionOptions, row: ProfileRow)
   return row.demo ? connection : { ...connection, profile: row.name };
 }
 
-export function ProfileScreen({ connection, demo, active, onChoose, onQuit }: ProfileScreenProps) {
+export function ProfileScreen({ connection, demo, onChoose, onQuit }: ProfileScreenProps) {
   const rowsTask = useTask(async () => (demo ? [DEMO_ROW] : profileRows(await listProfiles())), [demo]);
   const rows = rowsTask.status === 'done' ? rowsTask.value : [];
   const [state, dispatch, get] = useStore(profileReducer, { cursor: 0, identities: {} });
@@ -132,25 +131,22 @@ export function ProfileScreen({ connection, demo, active, onChoose, onQuit }: Pr
     };
   }, [row, connection, dispatch, get]);
 
-  useKeys(
-    (input, key) => {
-      const count = rows.length;
-      if (key.upArrow) dispatch({ type: 'move', by: -1, count });
-      else if (key.downArrow) dispatch({ type: 'move', by: 1, count });
-      else if (input === 'q') onQuit();
-      else if (key.return) {
-        const chosen = rows[get().cursor];
-        if (!chosen) return;
-        const identity = get().identities[chosen.id];
-        onChoose({
-          name: chosen.demo ? undefined : chosen.name,
-          label: chosen.label,
-          account: chosen.demo ? DEMO_ACCOUNT : identity?.known ? identity.account : undefined,
-        });
-      }
-    },
-    active && rowsTask.status === 'done',
-  );
+  useKeys((input, key) => {
+    const count = rows.length;
+    if (key.upArrow) dispatch({ type: 'move', by: -1, count });
+    else if (key.downArrow) dispatch({ type: 'move', by: 1, count });
+    else if (input === 'q') onQuit();
+    else if (key.return) {
+      const chosen = rows[get().cursor];
+      if (!chosen) return;
+      const identity = get().identities[chosen.id];
+      onChoose({
+        name: chosen.demo ? undefined : chosen.name,
+        label: chosen.label,
+        account: chosen.demo ? DEMO_ACCOUNT : identity?.known ? identity.account : undefined,
+      });
+    }
+  }, rowsTask.status === 'done');
 
   const identity = row ? state.identities[row.id] : undefined;
   return (

@@ -45,7 +45,6 @@ interface RangeScreenProps {
   readonly now: Date;
   readonly includeOpen: boolean;
   readonly context: readonly (string | undefined)[];
-  readonly active: boolean;
   readonly onChoose: (range: RangeChoice, periods: readonly Period[], open: readonly Period[]) => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
@@ -56,7 +55,6 @@ export function RangeScreen({
   now,
   includeOpen,
   context,
-  active,
   onChoose,
   onBack,
   onQuit,
@@ -78,7 +76,7 @@ export function RangeScreen({
       if (chosen.error || chosen.selectable.length === 0) return;
       onChoose({ by: latest.by, from: latest.from, to: latest.to }, chosen.selectable, chosen.open);
     } else if (input) dispatch({ type: 'edit', input, backspace: false });
-  }, active);
+  });
 
   const marker = (field: RangeDraft['field']) => (draft.field === field ? '› ' : '  ');
   const note = toNote(draft, now);

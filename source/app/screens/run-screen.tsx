@@ -84,12 +84,11 @@ interface RunScreenProps {
   readonly options: RunOptions;
   /** The run's controller: Ctrl-C (asked once) aborts it. */
   readonly controller: AbortController;
-  readonly active: boolean;
   readonly onFinished: (outcome: JobOutcome) => void;
   readonly onFailed: () => void;
 }
 
-export function RunScreen({ ctx, plan, options, controller, active, onFinished, onFailed }: RunScreenProps) {
+export function RunScreen({ ctx, plan, options, controller, onFinished, onFailed }: RunScreenProps) {
   const view = useRun(ctx, plan, options, controller.signal);
   const [stop, dispatch] = useStore(stopReducer, 'running' as StopState);
 
@@ -107,7 +106,7 @@ export function RunScreen({ ctx, plan, options, controller, active, onFinished, 
     else if (input === 'y') next = dispatch('stop');
     else if (input === 'n' || key.escape) dispatch('resume');
     if (next === 'stopping' && !controller.signal.aborted) controller.abort();
-  }, active);
+  });
 
   const progress = view.progress;
   const total = overall(progress, view.at);

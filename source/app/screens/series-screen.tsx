@@ -42,14 +42,13 @@ function seriesReducer(state: SeriesState, action: SeriesAction): SeriesState {
 interface SeriesScreenProps {
   readonly ctx: EngineContext;
   readonly layout: LayoutChoice;
-  readonly active: boolean;
   readonly onChoose: (bases: readonly string[] | undefined) => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
 
 /** CloudTrail: which account × region series to collapse; all are selected at first. */
-export function SeriesScreen({ ctx, layout, active, onChoose, onBack, onQuit }: SeriesScreenProps) {
+export function SeriesScreen({ ctx, layout, onChoose, onBack, onQuit }: SeriesScreenProps) {
   const task = useTask(
     (signal) => discoverSeries(ctx, layoutById(layout.layout), layout.root, signal),
     [ctx, layout],
@@ -72,7 +71,7 @@ export function SeriesScreen({ ctx, layout, active, onChoose, onBack, onQuit }: 
       if (chosen.length === 0) return;
       onChoose(chosen.length === series.length ? undefined : chosen);
     }
-  }, active);
+  });
 
   const selected = series.filter((one) => !state.excluded.has(one.base)).length;
   return (

@@ -13,16 +13,15 @@ interface SummaryScreenProps {
   readonly outcome: JobOutcome;
   /** The answers as flags: the command that repeats the run (or runs what is left). */
   readonly repeat: RunAnswers;
-  readonly active: boolean;
   readonly onQuit: () => void;
 }
 
-export function SummaryScreen({ outcome, repeat, active, onQuit }: SummaryScreenProps) {
+export function SummaryScreen({ outcome, repeat, onQuit }: SummaryScreenProps) {
   const { document, exitCode } = outcome;
   const summary = summarize(document);
   useKeys((input, key) => {
     if (input === 'q' || key.return || key.escape) onQuit();
-  }, active);
+  });
   const retry = retryAnswers(repeat, document);
   const again = document.interrupted
     ? 'finish the job (nothing is lost, nothing duplicated):'
