@@ -14,6 +14,7 @@ import type { FaceContext } from '../job/face.js';
 import { repeatCommand } from '../job/repeat-command.js';
 import type { LayoutId } from '../layouts/index.js';
 import { periodLabel, type Period } from '../periods.js';
+import { CTRL_C, HELP, runKey, type Binding } from './key-bindings.js';
 import { KeyRouter } from './keys.js';
 import { useBucketConnection } from './hooks/use-bucket-connection.js';
 import { usePlanning } from './hooks/use-planning.js';
@@ -95,19 +96,22 @@ export function App({ context, onExit }: AppProps) {
   const needsBucket = state.step !== 'profile' && state.step !== 'bucket';
   const connected = useBucketConnection(connection, needsBucket ? state.bucket : undefined, context.now);
 
+  // The run's own keys take ctrl-c: there it asks before it stops anything.
   const onGlobalKey = useCallback(
     (input: string, key: Key): boolean => {
-      const now = get();
-      if (now.step === 'run') return false;
-      if (key.ctrl && input === 'c') {
-        finish(now.step === 'summary' && now.outcome ? now.outcome.exitCode : ExitCode.Interrupted);
-        return true;
-      }
-      if (input === '?') {
-        dispatch({ type: 'toggle-help' });
-        return true;
-      }
-      return false;
+      if (get().step === 'run') return false;
+      const keys: Binding[] = [
+        {
+          ...CTRL_C,
+          does: 'quit',
+          run: () => {
+            const now = get();
+            finish(now.step === 'summary' && now.outcome ? now.outcome.exitCode : ExitCode.Interrupted);
+          },
+        },
+        { ...HELP, run: () => dispatch({ type: 'toggle-help' }) },
+      ];
+      return runKey(keys, input, key);
     },
     [get, finish, dispatch],
   );
@@ -135,7 +139,7 @@ export function App({ context, onExit }: AppProps) {
   return <KeyRouter onKey={onGlobalKey}>{screenFor()}</KeyRouter>;
 
   function screenFor() {
-    if (state.help) return <HelpScreen step={state.step} onClose={back} />;
+    if (state.help) return <HelpScreen onClose={back} />;
 
     const profileLabel = state.profile
       ? `${state.profile.label}${state.profile.account ? ` (${state.profile.account})` : ''}`

@@ -1,17 +1,30 @@
 import { useInput, type Key } from 'ink';
-import { createContext, useCallback, useContext, useRef, type ReactNode, type RefObject } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import { runKey, type Binding } from './key-bindings.js';
 
-export type KeyHandler = (input: string, key: Key) => void;
 /** A handler that may take a key before the screen sees it; `true` means it did. */
 export type GlobalKeyHandler = (input: string, key: Key) => boolean;
 
-const KeysContext = createContext<RefObject<KeyHandler | undefined> | undefined>(undefined);
+interface ScreenKeys {
+  readonly bindings: readonly Binding[];
+  readonly active: boolean;
+}
+
+const KeysContext = createContext<RefObject<ScreenKeys> | undefined>(undefined);
 
 /**
  * One `useInput` for the whole app, attached once. Ink's `useInput` attaches in an effect after each
  * render, so a key typed right after a frame is drawn could reach a handler from the frame before, or
- * none at all on a screen just shown. Screens instead register their handler while rendering: a key
- * always reaches the handler of the frame on screen.
+ * none at all on a screen just shown. Screens instead register their bindings while rendering: a key
+ * always reaches the bindings of the frame on screen.
  */
 export function KeyRouter({
   onKey,
@@ -20,20 +33,37 @@ export function KeyRouter({
   readonly onKey?: GlobalKeyHandler;
   readonly children: ReactNode;
 }) {
-  const screen = useRef<KeyHandler | undefined>(undefined);
+  const screen = useRef<ScreenKeys>({ bindings: [], active: false });
   const global = useRef(onKey);
   global.current = onKey;
   const route = useCallback((input: string, key: Key) => {
     if (global.current?.(input, key)) return;
-    screen.current?.(input, key);
+    if (screen.current.active) runKey(screen.current.bindings, input, key);
   }, []);
   useInput(route);
   return <KeysContext.Provider value={screen}>{children}</KeysContext.Provider>;
 }
 
-/** The keys of the screen being drawn. Call it in exactly one mounted screen at a time. */
-export function useKeys(handler: KeyHandler, active = true): void {
+function useScreenKeys(): RefObject<ScreenKeys> {
   const screen = useContext(KeysContext);
   if (!screen) throw new Error('useKeys needs a <KeyRouter> above it');
-  screen.current = active ? handler : undefined;
+  return screen;
+}
+
+/**
+ * The keys of the screen being drawn. Call it in exactly one mounted screen at a time; with `active`
+ * false the keys do nothing yet (the footer still shows them).
+ */
+export function useKeys(bindings: readonly Binding[], active = true): void {
+  useScreenKeys().current = { bindings, active };
+}
+
+/**
+ * The keys of the screen drawn before this one, as it last drew them: what the help screen explains.
+ * Call it before the screen's own `useKeys`, which replaces them.
+ */
+export function usePreviousKeys(): readonly Binding[] {
+  const screen = useScreenKeys();
+  const [previous] = useState(() => screen.current.bindings);
+  return previous;
 }

@@ -112,6 +112,20 @@ describe('the app reads every answer it can from flags', () => {
     await eventually(() => expect(interrupted.result.code).toBe(130));
   });
 
+  it('? explains the keys of the screen it was opened on, the ones its footer names and the rest', async () => {
+    const { app } = start([]);
+    await waitForText(app, 'user/demo');
+    let text = await press(app, '?', 's3collapse · help');
+    expect(text).toMatch(/• ↑↓ +highlight a profile: STS says who it is/);
+    expect(text).toMatch(/• q +quit/);
+    await press(app, KEY.escape, '1/7 profile');
+    await waitForText(app, 'user/demo');
+    await press(app, KEY.enter, 'buckets match');
+    text = await press(app, '?', 's3collapse · help');
+    expect(text).toMatch(/• tab +type a bucket name the credentials cannot list/);
+    expect(text).toMatch(/• ⌫ +erase/);
+  });
+
   it('a bucket that does not exist is one line with its fix, and Esc goes back to choose another', async () => {
     const { app } = start(['--bucket', 'no-such-bucket-here-123']);
     await waitForText(app, 'user/demo');

@@ -1,5 +1,17 @@
+import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { commandLines } from '../../source/app/components/command-lines.js';
+import { cursorReducer } from '../../source/app/components/list-cursor.js';
+import {
+  char,
+  ENTER,
+  ESCAPE,
+  footerOf,
+  HELP,
+  runKey,
+  UP_DOWN,
+  type Binding,
+} from '../../source/app/key-bindings.js';
 import { keyAnatomy } from '../../source/job/key-anatomy.js';
 import {
   changeGranularity,
@@ -124,5 +136,89 @@ describe('commandLines', () => {
     expect(lines.slice(0, -1).every((line) => line.endsWith(' \\'))).toBe(true);
     expect(lines.map((line) => line.replace(/ \\$/, '').trim()).join(' ')).toBe(command);
     expect(lines.some((line) => /--[a-z-]+ \\$/.test(line))).toBe(false);
+  });
+});
+
+describe('cursorReducer', () => {
+  const moves = [
+    // [cursor, by, count, expected]
+    [0, 1, 3, 1],
+    [2, 1, 3, 2],
+    [0, -1, 3, 0],
+    [1, -9, 3, 0],
+    [0, 9, 3, 2],
+    [0, 1, 0, 0],
+    // The preview's scroll: 20 rows under a 9-row window give 12 tops.
+    [10, 9, 12, 11],
+  ] as const;
+  it.each(moves)(
+    'moves %i by %i within %i rows to %i, stopping at the ends',
+    (cursor, by, count, expected) => {
+      expect(cursorReducer(cursor, { type: 'move', by, count })).toBe(expected);
+    },
+  );
+});
+
+describe('key bindings', () => {
+  const NO_KEY: Key = {
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+    super: false,
+    hyper: false,
+    capsLock: false,
+    numLock: false,
+  };
+  function screenKeys(ran: string[]): Binding[] {
+    return [
+      { ...UP_DOWN, does: 'move', run: () => ran.push('move') },
+      { ...ENTER, does: 'choose', run: () => ran.push('choose') },
+      { ...ESCAPE, does: 'back', run: () => ran.push('back') },
+      HELP,
+      { ...char('q'), does: 'quit', hidden: true, run: () => ran.push('quit') },
+      {
+        label: 'a-z',
+        does: 'type',
+        hidden: true,
+        matches: (input) => input !== '',
+        run: () => ran.push('type'),
+      },
+    ];
+  }
+
+  it('writes the footer from the bindings in order, leaving out hidden ones', () => {
+    expect(footerOf(screenKeys([]))).toBe('↑↓ move  ⏎ choose  esc back  ? help');
+  });
+
+  const presses = [
+    ['down', '', { downArrow: true }, 'move'],
+    ['enter (its input is \\r)', '\r', { return: true }, 'choose'],
+    ['esc', '', { escape: true, meta: true }, 'back'],
+    ['q, before the catch-all', 'q', {}, 'quit'],
+    ['x', 'x', {}, 'type'],
+    ['? (named for the footer, run by the app)', '?', {}, 'type'],
+  ] as const;
+  it.each(presses)('runs the first binding that matches %s', (_name, input, key, expected) => {
+    const ran: string[] = [];
+    expect(runKey(screenKeys(ran), input, { ...NO_KEY, ...key })).toBe(true);
+    expect(ran).toEqual([expected]);
+  });
+
+  it('says when no binding took the key', () => {
+    expect(runKey([HELP], '?', NO_KEY)).toBe(false);
+    expect(runKey([{ ...HELP, run: () => undefined }], '?', NO_KEY)).toBe(true);
   });
 });

@@ -1,21 +1,21 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { footerOf, type Binding } from '../key-bindings.js';
 import { colour } from './theme.js';
 import { useWidth } from './width.js';
-
-export type KeyHint = readonly [key: string, what: string];
 
 interface FrameProps {
   /** `1/7 profile`, `done in 1 min 22 s`… */
   readonly step: string;
   /** What has been chosen so far. */
   readonly context?: readonly (string | undefined)[];
-  readonly hints: readonly KeyHint[];
+  /** The screen's keys, the ones given to `useKeys`: the footer names them. */
+  readonly keys: readonly Binding[];
   readonly children?: ReactNode;
 }
 
 /** Every screen's frame: where you are and what is chosen, the step, and one line of key hints. */
-export function Frame({ step, context = [], hints, children }: FrameProps) {
+export function Frame({ step, context = [], keys, children }: FrameProps) {
   const width = useWidth();
   const title = ['s3collapse', step, ...context.filter((part): part is string => Boolean(part))].join(' · ');
   return (
@@ -24,7 +24,7 @@ export function Frame({ step, context = [], hints, children }: FrameProps) {
         {title}
       </Text>
       {children}
-      <Text dimColor>{hints.map(([key, what]) => `${key} ${what}`).join('  ')}</Text>
+      <Text dimColor>{footerOf(keys)}</Text>
     </Box>
   );
 }

@@ -1,14 +1,15 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import type { ConnectionOptions } from '../../aws/s3-client.js';
 import { filterBuckets, listBuckets, type BucketEntry } from '../../job/buckets.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
-import { Frame, type KeyHint } from '../components/frame.js';
+import { Frame } from '../components/frame.js';
 import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
 import { SelectList } from '../components/select-list.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
+import { ENTER, ERASE, ESCAPE, TAB, upOrDown, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 
 interface BucketState {
   readonly query: string;
@@ -50,38 +51,50 @@ export function BucketScreen({ connection, profileLabel, onChoose, onBack }: Buc
   const task = useTask(() => listBuckets(connection), [connection]);
   const [state, dispatch, get] = useStore(bucketReducer, { query: '', cursor: 0, typing: false });
   const buckets: readonly BucketEntry[] = task.status === 'done' ? task.value : [];
-  const matches = filterBuckets(buckets, state.query);
+  const listed = (query: string) => filterBuckets(buckets, query);
+  const matches = listed(state.query);
   const typing = state.typing || task.status === 'failed';
 
-  useKeys((input, key) => {
+  const choose = () => {
     const now = get();
-    const listed = filterBuckets(buckets, now.query);
-    const typingNow = now.typing || task.status === 'failed';
-    if (key.escape) onBack();
-    else if (key.tab) dispatch({ type: 'toggle-typing' });
-    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: listed.length });
-    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: listed.length });
-    else if (key.backspace || key.delete) dispatch({ type: 'erase' });
-    else if (key.return) {
-      const name = typingNow ? now.query.trim() : listed[now.cursor]?.name;
-      if (name) onChoose(name);
-    } else if (NAME_CHARACTERS.test(input)) dispatch({ type: 'type', text: input });
-  });
+    const name =
+      now.typing || task.status === 'failed' ? now.query.trim() : listed(now.query)[now.cursor]?.name;
+    if (name) onChoose(name);
+  };
+  const keys: Binding[] = [
+    {
+      ...UP_DOWN,
+      does: 'move',
+      hidden: typing,
+      // The count of the list as filtered by every key typed so far, drawn or not yet.
+      run: (_input, key) => dispatch({ type: 'move', by: upOrDown(key), count: listed(get().query).length }),
+    },
+    {
+      ...ENTER,
+      does: typing ? 'use this name' : 'choose',
+      help: typing ? undefined : 'open the bucket',
+      run: choose,
+    },
+    {
+      ...TAB,
+      does: typing ? 'pick from the list' : 'type a name you cannot list',
+      help: typing ? undefined : 'type a bucket name the credentials cannot list',
+      run: () => dispatch({ type: 'toggle-typing' }),
+    },
+    { ...ESCAPE, does: 'back', run: onBack },
+    { ...ERASE, does: 'erase', hidden: true, run: () => dispatch({ type: 'erase' }) },
+    {
+      label: 'a-z0-9.-',
+      matches: (input) => NAME_CHARACTERS.test(input),
+      does: typing ? 'type the name' : 'filter the list',
+      hidden: true,
+      run: (input) => dispatch({ type: 'type', text: input }),
+    },
+  ];
+  useKeys(keys);
 
-  const hints: KeyHint[] = typing
-    ? [
-        ['⏎', 'use this name'],
-        ['tab', 'pick from the list'],
-        ['esc', 'back'],
-      ]
-    : [
-        ['↑↓', 'move'],
-        ['⏎', 'choose'],
-        ['tab', 'type a name you cannot list'],
-        ['esc', 'back'],
-      ];
   return (
-    <Frame step="2/7 bucket" context={[profileLabel]} hints={hints}>
+    <Frame step="2/7 bucket" context={[profileLabel]} keys={keys}>
       <Text>{`${typing ? 'Bucket name' : 'Bucket'}  ${state.query}▏`}</Text>
       {task.status === 'running' ? <Busy label="listing buckets…" /> : null}
       {task.status === 'failed' ? (

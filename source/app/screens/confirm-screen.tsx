@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { confirmationOf, type JobPlan } from '../../job/collapse-job.js';
 import type { CliOptions } from '../../options.js';
 import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
+import { ENTER, ERASE, ESCAPE, HELP, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 
 interface ConfirmState {
   readonly typed: string;
@@ -39,33 +40,38 @@ export function ConfirmScreen({ planned, options, versioned, onConfirm, onBack }
   const { plan } = planned;
   const { promise, warning } = confirmationOf(planned, options, versioned);
 
-  useKeys((input, key) => {
-    if (key.escape) onBack();
-    else if (key.backspace || key.delete) dispatch({ type: 'erase' });
-    else if (key.return) {
-      if (get().typed === plan.bucket) onConfirm();
-      else dispatch({ type: 'wrong' });
-    } else if (input && !key.ctrl && !key.meta && input !== '?') {
-      // A paste, or keys that arrive together, come as one chunk: Enter inside it still submits.
-      const [text = '', ...rest] = input.split(/[\r\n]/);
-      dispatch({ type: 'type', text });
-      if (rest.length > 0) {
-        if (get().typed === plan.bucket) onConfirm();
-        else dispatch({ type: 'wrong' });
-      }
-    }
-  });
+  const submit = () => {
+    if (get().typed === plan.bucket) onConfirm();
+    else dispatch({ type: 'wrong' });
+  };
+  const keys: Binding[] = [
+    {
+      ...ENTER,
+      does: 'run',
+      help: 'run, once the bucket name is typed exactly: only then is anything deleted',
+      run: submit,
+    },
+    { ...ESCAPE, does: 'back', run: onBack },
+    HELP,
+    { ...ERASE, does: 'erase', hidden: true, run: () => dispatch({ type: 'erase' }) },
+    {
+      label: 'a-z0-9.-',
+      does: 'type the bucket name',
+      hidden: true,
+      // Any text, a lone Enter too: the binding above takes that first.
+      matches: (input, key) => input !== '' && !key.ctrl && !key.meta && input !== '?',
+      run: (input) => {
+        // A paste, or keys that arrive together, come as one chunk: Enter inside it still submits.
+        const [text = '', ...rest] = input.split(/[\r\n]/);
+        dispatch({ type: 'type', text });
+        if (rest.length > 0) submit();
+      },
+    },
+  ];
+  useKeys(keys);
 
   return (
-    <Frame
-      step="6/7 confirm"
-      context={[plan.bucket]}
-      hints={[
-        ['⏎', 'run'],
-        ['esc', 'back'],
-        ['?', 'help'],
-      ]}
-    >
+    <Frame step="6/7 confirm" context={[plan.bucket]} keys={keys}>
       <Text>{promise}</Text>
       {warning ? <Text color={colour('running')}>{warning}</Text> : null}
       <Box marginTop={1}>

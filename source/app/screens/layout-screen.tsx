@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { detectLayouts } from '../../engine/detect-bucket.js';
 import type { EngineContext } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
@@ -16,6 +15,8 @@ import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
+import { char, ENTER, ESCAPE, HELP, upOrDown, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 import type { LayoutChoice } from '../state.js';
 
 /** `logs/2026-11-23-`: what every key of the sample's day starts with. */
@@ -68,47 +69,40 @@ export function LayoutScreen({ ctx, prefix, layoutChoice, onChoose, onBack, onQu
   const detection = task.status === 'done' ? task.value : undefined;
   const candidates = detection?.candidates ?? [];
 
-  useKeys((input, key) => {
-    if (key.escape) onBack();
-    else if (input === 'q') onQuit();
-    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: candidates.length });
-    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: candidates.length });
-    else if (key.return) {
-      const chosen = candidates[get()];
-      if (chosen) onChoose({ layout: chosen.layout, root: chosen.root });
-    }
-  });
-
-  const where = `${prefix ?? ''}`;
-  const chosen = candidates[cursor];
   const several = candidates.length > 1;
+  const keys: Binding[] = [
+    {
+      ...UP_DOWN,
+      does: 'choose a layout',
+      help: 'pick one of several layouts found',
+      hidden: !several,
+      run: (_input, key) => dispatch({ type: 'move', by: upOrDown(key), count: candidates.length }),
+    },
+    {
+      ...ENTER,
+      does: 'go on',
+      help: 'go on with it; its sample key is drawn apart so you can read any key of this layout',
+      run: () => {
+        const chosen = candidates[get()];
+        if (chosen) onChoose({ layout: chosen.layout, root: chosen.root });
+      },
+    },
+    { ...ESCAPE, does: 'back', run: onBack },
+    HELP,
+    { ...char('q'), does: 'quit', hidden: true, run: onQuit },
+  ];
+  useKeys(keys);
+
+  const where = prefix || 'the bucket root';
+  const chosen = candidates[cursor];
   return (
-    <Frame
-      step="3/7 layout"
-      context={[ctx.bucket]}
-      hints={
-        several
-          ? [
-              ['↑↓', 'choose a layout'],
-              ['⏎', 'go on'],
-              ['esc', 'back'],
-              ['?', 'help'],
-            ]
-          : [
-              ['⏎', 'go on'],
-              ['esc', 'back'],
-              ['?', 'help'],
-            ]
-      }
-    >
-      {task.status === 'running' ? (
-        <Busy label={`sampling keys under ${where || 'the bucket root'}…`} />
-      ) : null}
+    <Frame step="3/7 layout" context={[ctx.bucket]} keys={keys}>
+      {task.status === 'running' ? <Busy label={`sampling keys under ${where}…`} /> : null}
       {task.status === 'failed' ? <ErrorLines error={task.error} /> : null}
       {detection ? (
         <>
           <Text>
-            Sampled {formatCount(detection.sampled)} keys under {where || 'the bucket root'}
+            Sampled {formatCount(detection.sampled)} keys under {where}
             {several ? `: ${candidates.length} layouts, pick one` : ''}
           </Text>
           <SelectList

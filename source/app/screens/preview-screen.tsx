@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { formatBytes, counted, formatCount } from '../../format.js';
 import type { JobPlan } from '../../job/collapse-job.js';
 import type { Period } from '../../periods.js';
@@ -7,10 +6,12 @@ import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { CommandLines } from '../components/command-lines.js';
 import { cursorReducer, type CursorMove } from '../components/list-cursor.js';
-import { Frame, type KeyHint } from '../components/frame.js';
+import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useWidth } from '../components/width.js';
 import { useStore } from '../hooks/use-store.js';
+import { char, ENTER, ESCAPE, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 import {
   formatDollars,
   previewRows,
@@ -87,31 +88,43 @@ export function PreviewScreen(props: PreviewScreenProps) {
   // The rows the window's top can be: any that leaves no empty space below it.
   const tops = rows.length - VISIBLE_ROWS + 1;
 
-  useKeys((key_input, key) => {
-    const now = get();
-    if (key.escape && !dryRun) props.onBack();
-    else if (key_input === 'q') props.onQuit();
-    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: tops });
-    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: tops });
-    else if (key.pageUp) dispatch({ type: 'move', by: -VISIBLE_ROWS, count: tops });
-    else if (key.pageDown) dispatch({ type: 'move', by: VISIBLE_ROWS, count: tops });
-    else if (!plan) return;
-    else if (now.stopped && key.return) props.onStop();
-    else if (key_input === 'd') dispatch({ type: 'stop' });
-    else if (key.return) props.onContinue();
-  });
+  const stopped = state.stopped;
+  const keys: Binding[] = [
+    {
+      ...UP_DOWN,
+      does: 'scroll',
+      help: 'scroll the periods; page up and down a page at a time',
+      matches: (_input, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
+      run: (_input, key) => {
+        const by = key.pageUp || key.pageDown ? VISIBLE_ROWS : 1;
+        dispatch({ type: 'move', by: key.upArrow || key.pageUp ? -by : by, count: tops });
+      },
+    },
+    {
+      ...ENTER,
+      label: stopped ? '⏎/q' : '⏎',
+      does: stopped ? 'quit' : 'continue',
+      help: stopped ? 'quit: nothing was changed' : 'go on to the confirmation',
+      run: () => {
+        if (!plan) return;
+        if (get().stopped) props.onStop();
+        else props.onContinue();
+      },
+    },
+    {
+      ...char('d'),
+      does: 'dry run: stop here',
+      help: 'stop here, nothing changed (same as --dry-run)',
+      hidden: stopped,
+      run: () => {
+        if (plan) dispatch({ type: 'stop' });
+      },
+    },
+    { ...ESCAPE, does: 'back', hidden: stopped, run: dryRun ? undefined : props.onBack },
+    { ...char('q'), does: 'quit', hidden: true, run: props.onQuit },
+  ];
+  useKeys(keys);
 
-  const hints: KeyHint[] = state.stopped
-    ? [
-        ['↑↓', 'scroll'],
-        ['⏎/q', 'quit'],
-      ]
-    : [
-        ['↑↓', 'scroll'],
-        ['⏎', 'continue'],
-        ['d', 'dry run: stop here'],
-        ['esc', 'back'],
-      ];
   const totals = planned?.totals;
   const series = (plan?.series.length ?? 0) > 1;
   const wide = useWidth() - 40 >= 70;
@@ -120,7 +133,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
   const firstPeriod = plan?.periods[0];
   const lastPeriod = plan?.periods.at(-1);
   return (
-    <Frame step="5/7 preview" context={props.context} hints={hints}>
+    <Frame step="5/7 preview" context={props.context} keys={keys}>
       {!planned && props.error === undefined ? (
         <Busy label={`listing ${counted(props.periods, 'period')} to snapshot every key…`} />
       ) : null}
@@ -157,7 +170,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
             </Text>
           ) : null}
           {planned?.note ? <Text color={colour('done')}>✔ {planned.note}</Text> : null}
-          {state.stopped ? (
+          {stopped ? (
             <Box flexDirection="column" marginTop={1}>
               <Text color={colour('done')}>
                 ✔ dry run: nothing was changed. The same plan without questions:

@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { useEffect } from 'react';
 import { listProfiles, type ProfileInfo } from '../../aws/profiles.js';
 import type { ConnectionOptions } from '../../aws/s3-client.js';
@@ -13,6 +12,8 @@ import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
+import { char, ENTER, HELP, upOrDown, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 import type { ProfileChoice } from '../state.js';
 
 /** One row of the profile step: a profile, the environment's chain, or the demo. */
@@ -131,34 +132,37 @@ export function ProfileScreen({ connection, demo, onChoose, onQuit }: ProfileScr
     };
   }, [row, connection, dispatch, get]);
 
-  useKeys((input, key) => {
-    const count = rows.length;
-    if (key.upArrow) dispatch({ type: 'move', by: -1, count });
-    else if (key.downArrow) dispatch({ type: 'move', by: 1, count });
-    else if (input === 'q') onQuit();
-    else if (key.return) {
-      const chosen = rows[get().cursor];
-      if (!chosen) return;
-      const identity = get().identities[chosen.id];
-      onChoose({
-        name: chosen.demo ? undefined : chosen.name,
-        label: chosen.label,
-        account: chosen.demo ? DEMO_ACCOUNT : identity?.known ? identity.account : undefined,
-      });
-    }
-  }, rowsTask.status === 'done');
+  const choose = () => {
+    const chosen = rows[get().cursor];
+    if (!chosen) return;
+    const identity = get().identities[chosen.id];
+    onChoose({
+      name: chosen.demo ? undefined : chosen.name,
+      label: chosen.label,
+      account: chosen.demo ? DEMO_ACCOUNT : identity?.known ? identity.account : undefined,
+    });
+  };
+  const keys: Binding[] = [
+    {
+      ...UP_DOWN,
+      does: 'move',
+      help: 'highlight a profile: STS says who it is',
+      run: (_input, key) => dispatch({ type: 'move', by: upOrDown(key), count: rows.length }),
+    },
+    {
+      ...ENTER,
+      does: 'choose',
+      help: 'use it; (environment) uses the SDK chain (env vars, AWS_PROFILE, instance role)',
+      run: choose,
+    },
+    { ...char('q'), does: 'quit', run: onQuit },
+    HELP,
+  ];
+  useKeys(keys, rowsTask.status === 'done');
 
   const identity = row ? state.identities[row.id] : undefined;
   return (
-    <Frame
-      step="1/7 profile"
-      hints={[
-        ['↑↓', 'move'],
-        ['⏎', 'choose'],
-        ['q', 'quit'],
-        ['?', 'help'],
-      ]}
-    >
+    <Frame step="1/7 profile" keys={keys}>
       <Text>Which AWS credentials?</Text>
       {rowsTask.status === 'running' ? <Busy label="reading ~/.aws/config and ~/.aws/credentials…" /> : null}
       {rowsTask.status === 'failed' ? <ErrorLines error={rowsTask.error} /> : null}

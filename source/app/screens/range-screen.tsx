@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { GRANULARITIES, periodLabel, type Period } from '../../periods.js';
 import { ErrorLines } from '../components/error-lines.js';
 import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
+import { anyOf, ENTER, ERASE, ESCAPE, LEFT_RIGHT, TAB, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 import {
   changeGranularity,
   editDate,
@@ -62,38 +63,62 @@ export function RangeScreen({
   const [draft, dispatch, get] = useStore(rangeReducer, initial);
   const view = rangeView(draft, now, includeOpen);
 
-  useKeys((input, key) => {
-    if (key.escape) onBack();
-    else if (key.tab || key.downArrow) dispatch({ type: 'next-field', by: key.shift ? -1 : 1 });
-    else if (key.upArrow) dispatch({ type: 'next-field', by: -1 });
-    else if (key.leftArrow) dispatch({ type: 'change', by: -1 });
-    else if (key.rightArrow) dispatch({ type: 'change', by: 1 });
-    else if (key.backspace || key.delete) dispatch({ type: 'edit', input: '', backspace: true });
-    else if (input === 'q' && get().field === 'by') onQuit();
-    else if (key.return) {
-      const latest = get();
-      const chosen = rangeView(latest, now, includeOpen);
-      if (chosen.error || chosen.selectable.length === 0) return;
-      onChoose({ by: latest.by, from: latest.from, to: latest.to }, chosen.selectable, chosen.open);
-    } else if (input) dispatch({ type: 'edit', input, backspace: false });
-  });
+  const keys: Binding[] = [
+    {
+      label: 'tab/↑↓',
+      does: 'field',
+      help: 'next field; shift-tab or ↑ the one before',
+      matches: anyOf(TAB, UP_DOWN),
+      run: (_input, key) => dispatch({ type: 'next-field', by: key.upArrow || key.shift ? -1 : 1 }),
+    },
+    {
+      ...LEFT_RIGHT,
+      does: 'change',
+      help: 'on "by": hour, day, month; on a date: one period earlier or later',
+      run: (_input, key) => dispatch({ type: 'change', by: key.leftArrow ? -1 : 1 }),
+    },
+    {
+      label: '0-9',
+      does: 'type a date',
+      help: 'type digits to edit a date (UTC)',
+      // What a date can hold; any other text typed would be dropped from it.
+      matches: (input) => /[0-9T-]/.test(input),
+      run: (input) => dispatch({ type: 'edit', input, backspace: false }),
+    },
+    {
+      ...ENTER,
+      does: 'preview',
+      run: () => {
+        const latest = get();
+        const chosen = rangeView(latest, now, includeOpen);
+        if (chosen.error || chosen.selectable.length === 0) return;
+        onChoose({ by: latest.by, from: latest.from, to: latest.to }, chosen.selectable, chosen.open);
+      },
+    },
+    { ...ESCAPE, does: 'back', run: onBack },
+    {
+      ...ERASE,
+      does: 'erase',
+      hidden: true,
+      run: () => dispatch({ type: 'edit', input: '', backspace: true }),
+    },
+    {
+      label: 'q',
+      does: 'quit',
+      help: 'quit, from the "by" field',
+      hidden: true,
+      matches: (input) => input === 'q' && get().field === 'by',
+      run: onQuit,
+    },
+  ];
+  useKeys(keys);
 
   const marker = (field: RangeDraft['field']) => (draft.field === field ? '› ' : '  ');
   const note = toNote(draft, now);
   const first = view.selectable[0];
   const last = view.selectable.at(-1);
   return (
-    <Frame
-      step="4/7 range"
-      context={context}
-      hints={[
-        ['tab/↑↓', 'field'],
-        ['←→', 'change'],
-        ['0-9', 'type a date'],
-        ['⏎', 'preview'],
-        ['esc', 'back'],
-      ]}
-    >
+    <Frame step="4/7 range" context={context} keys={keys}>
       <Text>
         {`${marker('by')}Collapse by   `}
         {GRANULARITIES.map((by) => (

@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { useEffect } from 'react';
 import type { EngineContext, Plan, RunOptions } from '../../engine/types.js';
 import { formatBytes, formatCount, formatDuration } from '../../format.js';
@@ -8,11 +7,13 @@ import { periodOutcome } from '../../job/period-outcome.js';
 import { overall, type PeriodProgress } from '../../job/run-progress.js';
 import { Bar, fraction } from '../components/bar.js';
 import { ErrorLines } from '../components/error-lines.js';
-import { Frame, type KeyHint } from '../components/frame.js';
+import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useWidth } from '../components/width.js';
 import { useRun } from '../hooks/use-run.js';
 import { useStore } from '../hooks/use-store.js';
+import { anyOf, char, CTRL_C, ENTER, ESCAPE, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 
 const MAX_ROWS = 13;
 
@@ -96,17 +97,30 @@ export function RunScreen({ ctx, plan, options, controller, onFinished, onFailed
     if (view.outcome) onFinished(view.outcome);
   }, [view.outcome, onFinished]);
 
-  useKeys((input, key) => {
-    if (view.error) {
-      if (input === 'q' || key.return) onFailed();
-      return;
-    }
-    let next: StopState | undefined;
-    if (key.ctrl && input === 'c') next = dispatch('ask');
-    else if (input === 'y') next = dispatch('stop');
-    else if (input === 'n' || key.escape) dispatch('resume');
-    if (next === 'stopping' && !controller.signal.aborted) controller.abort();
-  });
+  const keys: Binding[] = view.error
+    ? [{ label: 'q/⏎', does: 'quit', matches: anyOf(char('q'), ENTER), run: onFailed }]
+    : [
+        {
+          // ctrl-c asks first; y stops at once, asked or not.
+          label: stop === 'asking' ? 'ctrl-c/y' : 'ctrl-c',
+          does: 'stop safely',
+          help: 'asks, then stops safely: uploads in flight are aborted, nothing unverified is deleted',
+          hidden: stop === 'stopping',
+          matches: anyOf(CTRL_C, char('y')),
+          run: (input) => {
+            const next = dispatch(input === 'y' ? 'stop' : 'ask');
+            if (next === 'stopping' && !controller.signal.aborted) controller.abort();
+          },
+        },
+        {
+          label: 'n',
+          does: 'keep going',
+          hidden: stop !== 'asking',
+          matches: anyOf(char('n'), ESCAPE),
+          run: () => dispatch('resume'),
+        },
+      ];
+  useKeys(keys);
 
   const progress = view.progress;
   const total = overall(progress, view.at);
@@ -132,16 +146,6 @@ export function RunScreen({ ctx, plan, options, controller, onFinished, onFailed
   const elapsed = view.at - progress.startedAt;
   const objectsPerSecond = elapsed > 0 ? (total.keysDone / elapsed) * 1000 : 0;
   const eta = total.etaSeconds === undefined ? undefined : `ETA ${formatDuration(total.etaSeconds * 1000)}`;
-  const hints: KeyHint[] =
-    stop === 'asking'
-      ? [
-          ['ctrl-c/y', 'stop safely'],
-          ['n', 'keep going'],
-        ]
-      : stop === 'stopping'
-        ? []
-        : [['ctrl-c', 'stop safely']];
-
   return (
     <Frame
       step={`7/7 ${stop === 'stopping' ? 'stopping' : 'running'}`}
@@ -151,7 +155,7 @@ export function RunScreen({ ctx, plan, options, controller, onFinished, onFailed
         failed ? `${failed} failed` : undefined,
         eta,
       ]}
-      hints={hints}
+      keys={keys}
     >
       <Text bold>
         {'period'.padEnd(labelWidth)} {'download'.padEnd(barWidth + 5)} {'concatenate'.padEnd(barWidth + 5)}{' '}

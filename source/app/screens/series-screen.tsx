@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { discoverSeries } from '../../engine/plan.js';
 import type { EngineContext } from '../../engine/types.js';
 import { layoutById, type Series } from '../../layouts/index.js';
@@ -11,6 +10,8 @@ import { SelectList } from '../components/select-list.js';
 import { colour } from '../components/theme.js';
 import { useStore } from '../hooks/use-store.js';
 import { useTask } from '../hooks/use-task.js';
+import { char, ENTER, ESCAPE, SPACE, upOrDown, UP_DOWN, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 import type { LayoutChoice } from '../state.js';
 
 interface SeriesState {
@@ -56,36 +57,46 @@ export function SeriesScreen({ ctx, layout, onChoose, onBack, onQuit }: SeriesSc
   const [state, dispatch, get] = useStore(seriesReducer, { cursor: 0, excluded: new Set<string>() });
   const series: readonly Series[] = task.status === 'done' ? task.value : [];
 
-  useKeys((input, key) => {
-    const now = get();
-    if (key.escape) onBack();
-    else if (input === 'q') onQuit();
-    else if (key.upArrow) dispatch({ type: 'move', by: -1, count: series.length });
-    else if (key.downArrow) dispatch({ type: 'move', by: 1, count: series.length });
-    else if (input === ' ') {
-      const one = series[now.cursor];
-      if (one) dispatch({ type: 'toggle', base: one.base });
-    } else if (input === 'a') dispatch({ type: 'toggle-all', bases: series.map((one) => one.base) });
-    else if (key.return) {
-      const chosen = series.filter((one) => !now.excluded.has(one.base)).map((one) => one.base);
-      if (chosen.length === 0) return;
-      onChoose(chosen.length === series.length ? undefined : chosen);
-    }
-  });
+  const keys: Binding[] = [
+    {
+      ...UP_DOWN,
+      does: 'move',
+      run: (_input, key) => dispatch({ type: 'move', by: upOrDown(key), count: series.length }),
+    },
+    {
+      ...SPACE,
+      does: 'toggle',
+      help: 'include or leave out one account × region',
+      run: () => {
+        const one = series[get().cursor];
+        if (one) dispatch({ type: 'toggle', base: one.base });
+      },
+    },
+    {
+      ...char('a'),
+      does: 'all/none',
+      help: 'all or none',
+      run: () => dispatch({ type: 'toggle-all', bases: series.map((one) => one.base) }),
+    },
+    {
+      ...ENTER,
+      does: 'go on',
+      help: 'go on with the series selected (one at least)',
+      run: () => {
+        const { excluded } = get();
+        const chosen = series.filter((one) => !excluded.has(one.base)).map((one) => one.base);
+        if (chosen.length === 0) return;
+        onChoose(chosen.length === series.length ? undefined : chosen);
+      },
+    },
+    { ...ESCAPE, does: 'back', run: onBack },
+    { ...char('q'), does: 'quit', hidden: true, run: onQuit },
+  ];
+  useKeys(keys);
 
   const selected = series.filter((one) => !state.excluded.has(one.base)).length;
   return (
-    <Frame
-      step="3/7 series"
-      context={[ctx.bucket, 'CloudTrail']}
-      hints={[
-        ['↑↓', 'move'],
-        ['space', 'toggle'],
-        ['a', 'all/none'],
-        ['⏎', 'go on'],
-        ['esc', 'back'],
-      ]}
-    >
+    <Frame step="3/7 series" context={[ctx.bucket, 'CloudTrail']} keys={keys}>
       {task.status === 'running' ? (
         <Busy label={`finding accounts and regions under ${layout.root}AWSLogs/…`} />
       ) : null}

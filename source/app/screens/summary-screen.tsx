@@ -1,5 +1,4 @@
 import { Box, Text } from 'ink';
-import { useKeys } from '../keys.js';
 import { formatBytes, counted, formatCount } from '../../format.js';
 import { retryAnswers, type JobOutcome } from '../../job/collapse-job.js';
 import { periodErrorText } from '../../job/period-outcome.js';
@@ -8,6 +7,8 @@ import { summarize } from '../../job/run-summary.js';
 import { CommandLines } from '../components/command-lines.js';
 import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
+import { anyOf, char, ENTER, ESCAPE, type Binding } from '../key-bindings.js';
+import { useKeys } from '../keys.js';
 
 interface SummaryScreenProps {
   readonly outcome: JobOutcome;
@@ -19,9 +20,16 @@ interface SummaryScreenProps {
 export function SummaryScreen({ outcome, repeat, onQuit }: SummaryScreenProps) {
   const { document, exitCode } = outcome;
   const summary = summarize(document);
-  useKeys((input, key) => {
-    if (input === 'q' || key.return || key.escape) onQuit();
-  });
+  const keys: Binding[] = [
+    {
+      label: 'q/⏎',
+      does: 'quit',
+      help: "quit with the run's exit code",
+      matches: anyOf(char('q'), ENTER, ESCAPE),
+      run: onQuit,
+    },
+  ];
+  useKeys(keys);
   const retry = retryAnswers(repeat, document);
   const again = document.interrupted
     ? 'finish the job (nothing is lost, nothing duplicated):'
@@ -31,7 +39,7 @@ export function SummaryScreen({ outcome, repeat, onQuit }: SummaryScreenProps) {
   const notStarted = document.periods.filter((period) => period.error?.code === 'not-started').length;
   const failed = summary.unfinished.filter((period) => period.status !== 'skipped');
   return (
-    <Frame step={summary.headline} hints={[['q/⏎', 'quit']]}>
+    <Frame step={summary.headline} keys={keys}>
       {summary.objects ? (
         <Text>
           {'objects'.padEnd(12)} {formatCount(summary.objects.before)} → {formatCount(summary.objects.after)}{' '}
