@@ -49,19 +49,19 @@ export interface AppProps {
 /** The run's answers once every step up to the range is answered. */
 function jobAnswersOf(
   connection: ConnectionOptions,
-  state: AppState,
+  state: Pick<AppState, 'bucket' | 'layout' | 'range' | 'periods' | 'seriesBases'>,
   options: FaceContext['options'],
 ): JobAnswers | undefined {
-  const periods = state.periods;
-  if (!state.bucket || !state.layout || !state.range || !periods?.length) return undefined;
+  const { bucket, layout, range, periods } = state;
+  if (!bucket || !layout || !range || !periods?.length) return undefined;
   return {
     connection,
-    bucket: state.bucket,
-    layout: state.layout,
+    bucket,
+    layout,
     seriesBases: state.seriesBases ?? options.series,
     // The periods the run covers: an unfinished one at the end of the range is left out, so is it here.
     range: {
-      by: state.range.by,
+      by: range.by,
       periods,
       from: periodLabel(periods[0]!),
       to: periodLabel(periods.at(-1)!),
@@ -124,11 +124,11 @@ export function App({ context, onExit }: AppProps) {
   );
   const onRunFailed = useCallback(() => finish(ExitCode.Unfinished), [finish]);
 
+  // Only the answers themselves: a new plan (or its failure) must not start another listing.
+  const { bucket, layout, range, periods, seriesBases } = state;
   const answers = useMemo(
-    () => jobAnswersOf(connection, state, options),
-    // Only the answers themselves: a new plan (or its failure) must not start another listing.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [connection, state.bucket, state.layout, state.range, state.periods, state.seriesBases, options],
+    () => jobAnswersOf(connection, { bucket, layout, range, periods, seriesBases }, options),
+    [connection, bucket, layout, range, periods, seriesBases, options],
   );
   const repeat = useMemo(() => (answers ? repeatAnswers(context, answers) : undefined), [answers, context]);
   const ctx = connected?.status === 'done' ? connected.value.ctx : undefined;
