@@ -17,7 +17,6 @@ export const STEP_NUMBER: Readonly<Record<Step, number>> = {
   run: 7,
   summary: 7,
 };
-export const STEP_COUNT = 7;
 
 export interface ProfileChoice {
   /** The profile to use; undefined is the environment's credential chain (or the demo). */

@@ -5,17 +5,11 @@ import { colour } from './theme.js';
 import { useWidth } from './width.js';
 
 /** A sample key drawn apart into its fields: the teaching part of step 3. */
-export function KeyAnatomy({
-  fields,
-  width,
-}: {
-  readonly fields: readonly KeyField[];
-  readonly width?: number;
-}) {
-  const available = useWidth() - 4;
+export function KeyAnatomy({ fields }: { readonly fields: readonly KeyField[] }) {
+  const width = useWidth() - 4;
   return (
     <Box flexDirection="column">
-      {keyAnatomy(fields, width ?? available).map((block, index) => (
+      {keyAnatomy(fields, width).map((block, index) => (
         <Box key={index} flexDirection="column">
           <Text bold>{block.key}</Text>
           <Text color={colour('accent')}>{block.braces}</Text>

@@ -38,8 +38,7 @@ function rangeReducer(draft: RangeDraft, action: RangeAction): RangeDraft {
   }
 }
 
-const unitName = (count: number, by: string) =>
-  `${count} ${by === 'day' ? 'day' : by}${count === 1 ? '' : 's'}`;
+const unitName = (count: number, by: string) => `${count} ${by}${count === 1 ? '' : 's'}`;
 
 interface RangeScreenProps {
   readonly initial: RangeDraft;
