@@ -10,7 +10,7 @@ import { Frame } from '../components/frame.js';
 import { colour } from '../components/theme.js';
 import { useWidth } from '../components/width.js';
 import { useStore } from '../hooks/use-store.js';
-import { char, ENTER, ESCAPE, UP_DOWN, type Binding } from '../key-bindings.js';
+import { char, ENTER, ESCAPE, type Binding } from '../key-bindings.js';
 import { useKeys } from '../keys.js';
 import {
   formatDollars,
@@ -91,7 +91,7 @@ export function PreviewScreen(props: PreviewScreenProps) {
   const stopped = state.stopped;
   const keys: Binding[] = [
     {
-      ...UP_DOWN,
+      label: '↑↓',
       does: 'scroll',
       help: 'scroll the periods; page up and down a page at a time',
       matches: (_input, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown,
