@@ -20,6 +20,22 @@ interface ScreenKeys {
 
 const KeysContext = createContext<RefObject<ScreenKeys> | undefined>(undefined);
 
+const LINE_END = /(\r\n|\r|\n)/;
+
+/**
+ * A paste, or keys that arrive together, come from Ink as one chunk (`my-bucket\r`): split at line
+ * ends, so the text is typed and Enter still submits, on every screen.
+ */
+export function keystrokes(input: string, key: Key): Array<readonly [string, Key]> {
+  if (input.length <= 1 || key.return || key.ctrl || key.meta || !LINE_END.test(input)) return [[input, key]];
+  return input
+    .split(LINE_END)
+    .filter((part) => part !== '')
+    .map((part) =>
+      LINE_END.test(part) ? (['', { ...key, return: true }] as const) : ([part, key] as const),
+    );
+}
+
 /**
  * One `useInput` for the whole app, attached once. Ink's `useInput` attaches in an effect after each
  * render, so a key typed right after a frame is drawn could reach a handler from the frame before, or
@@ -36,9 +52,11 @@ export function KeyRouter({
   const screen = useRef<ScreenKeys>({ bindings: [], active: false });
   const global = useRef(onKey);
   global.current = onKey;
-  const route = useCallback((input: string, key: Key) => {
-    if (global.current?.(input, key)) return;
-    if (screen.current.active) runKey(screen.current.bindings, input, key);
+  const route = useCallback((chunk: string, chunkKey: Key) => {
+    for (const [input, key] of keystrokes(chunk, chunkKey)) {
+      if (global.current?.(input, key)) continue;
+      if (screen.current.active) runKey(screen.current.bindings, input, key);
+    }
   }, []);
   useInput(route);
   return <KeysContext.Provider value={screen}>{children}</KeysContext.Provider>;

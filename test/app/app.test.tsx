@@ -62,7 +62,7 @@ describe('the guided app, end to end against a seeded bucket', () => {
 
     // 2 bucket: filter the shared server's buckets down to ours by typing.
     await waitForText(app, 'buckets match');
-    text = await typeText(app, bucket, (typed) => `Bucket  ${typed}▏`);
+    await typeText(app, bucket, (typed) => `Bucket  ${typed}▏`);
     text = await waitForText(app, '1 of');
     expect(text).toContain(bucket);
     await press(app, KEY.enter, '3/7 layout');
@@ -74,7 +74,7 @@ describe('the guided app, end to end against a seeded bucket', () => {
     await press(app, KEY.enter, '4/7 range');
 
     // 4 range: yesterday by default; one day earlier for the From date.
-    text = await waitForText(app, `To            ${label(days[1]!)}`);
+    await waitForText(app, `To            ${label(days[1]!)}`);
     await press(app, KEY.tab, `› From`);
     text = await press(app, KEY.left, `From          ${label(days[0]!)}`);
     expect(text).toContain('2 days');

@@ -23,6 +23,7 @@ import {
 import { appReducer, initialState } from '../../source/app/state.js';
 import { parseLogKey } from '../../source/layouts/index.js';
 import { parseCliArgs } from '../../source/options.js';
+import { keystrokes } from '../../source/app/keys.js';
 
 const NOW = new Date('2026-11-24T10:30:00Z');
 
@@ -220,5 +221,32 @@ describe('key bindings', () => {
   it('says when no binding took the key', () => {
     expect(runKey([HELP], '?', NO_KEY)).toBe(false);
     expect(runKey([{ ...HELP, run: () => undefined }], '?', NO_KEY)).toBe(true);
+  });
+});
+
+describe('keystrokes: a chunk of keys that arrived together', () => {
+  const plain = { return: false, ctrl: false, meta: false } as Key;
+  it.each([
+    ['a lone key', 'a', [['a', false]]],
+    [
+      'a name pasted with Enter',
+      'my-bucket\r',
+      [
+        ['my-bucket', false],
+        ['', true],
+      ],
+    ],
+    [
+      'text, Enter, more text',
+      'ab\r\ncd',
+      [
+        ['ab', false],
+        ['', true],
+        ['cd', false],
+      ],
+    ],
+    ['text with no line end', 'logs', [['logs', false]]],
+  ])('%s', (_, chunk, expected) => {
+    expect(keystrokes(chunk, plain).map(([input, key]) => [input, key.return])).toEqual(expected);
   });
 });

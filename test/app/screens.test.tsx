@@ -88,14 +88,14 @@ describe('1 profile', () => {
         />,
       ),
     );
-    let text = await waitForText(app, '(environment)');
+    const text = await waitForText(app, '(environment)');
     // default first, then by name; the environment's chain last.
     expect(text).toMatch(
       /› default +sso +123456789012 AdministratorAccess\n +ci +keys .*\n +prod-readonly .*\n +\(environment\)/,
     );
     expect(text).toMatch(/ {3}prod-readonly +role +assumes LogsReader/);
     expect(text).toMatch(/ {3}ci +keys/);
-    text = await waitForText(app, 'S3-compatible endpoints have no STS');
+    await waitForText(app, 'S3-compatible endpoints have no STS');
     await press(app, KEY.down, '› ci');
     await press(app, KEY.down, '› prod-readonly');
     await press(app, KEY.up, '› ci');
@@ -122,9 +122,9 @@ describe('2 bucket', () => {
     );
     await waitForText(app, 'buckets match');
     await typeText(app, stem, (typed) => `Bucket  ${typed}▏`);
-    let text = await waitForText(app, /2 of \d+ buckets match/);
+    await waitForText(app, /2 of \d+ buckets match/);
     await typeText(app, '-a', (typed) => `Bucket  ${stem}${typed}▏`);
-    text = await waitForText(app, /1 of \d+ buckets match/);
+    const text = await waitForText(app, /1 of \d+ buckets match/);
     expect(text).toContain(`› ${first}`);
     await press(app, KEY.tab, 'Bucket name');
     app.stdin.write(KEY.enter);
@@ -246,7 +246,7 @@ describe('4 range', () => {
     expect(text).toContain(`From          ${label(yesterday)}T00`);
     expect(text).toContain(`To            ${label(yesterday)}T23`);
     expect(text).toContain('24 hours');
-    text = await press(app, KEY.right, '[day]');
+    await press(app, KEY.right, '[day]');
     await press(app, KEY.tab, '› From');
     await press(app, KEY.tab, '› To');
     text = await press(app, KEY.right, `To            ${label(now)}`);
@@ -297,7 +297,7 @@ describe('6 confirm', () => {
     let text = await waitForText(app, 'Type the bucket name');
     expect(text).toMatch(/5 original\s+objects/);
     await typeText(app, bucket.slice(0, 5), (typed) => `go on:  ${typed}▏`);
-    text = await press(app, KEY.enter, 'That is not');
+    await press(app, KEY.enter, 'That is not');
     expect(confirmed).toBe(0);
     await typeText(app, bucket.slice(5), (typed) => `go on:  ${bucket.slice(0, 5)}${typed}▏`);
     app.stdin.write(KEY.enter);
@@ -375,10 +375,10 @@ describe('7 run', () => {
         />,
       ),
     );
-    let text = await waitForText(app, '7/7 running');
+    const text = await waitForText(app, '7/7 running');
     expect(text).toMatch(/0\/1 periods · 0\/8 objects/);
     expect(text).toContain(label(yesterday));
-    text = await press(app, KEY.ctrlC, 'Stop now?');
+    await press(app, KEY.ctrlC, 'Stop now?');
     expect(controller.signal.aborted).toBe(false);
     await press(app, 'n', 'ctrl-c stop safely');
     await press(app, KEY.ctrlC, 'Stop now?');

@@ -60,12 +60,8 @@ export function ConfirmScreen({ planned, options, versioned, onConfirm, onBack }
       hidden: true,
       // Any text, a lone Enter too: the binding above takes that first.
       matches: (input, key) => input !== '' && !key.ctrl && !key.meta && input !== '?',
-      run: (input) => {
-        // A paste, or keys that arrive together, come as one chunk: Enter inside it still submits.
-        const [text = '', ...rest] = input.split(/[\r\n]/);
-        dispatch({ type: 'type', text });
-        if (rest.length > 0) submit();
-      },
+      // A paste ending in Enter arrives split by the key router: the text, then Enter.
+      run: (input) => dispatch({ type: 'type', text: input }),
     },
   ];
   useKeys(keys);

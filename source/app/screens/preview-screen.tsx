@@ -121,7 +121,13 @@ export function PreviewScreen(props: PreviewScreenProps) {
       },
     },
     { ...ESCAPE, does: 'back', hidden: stopped, run: dryRun ? undefined : props.onBack },
-    { ...char('q'), does: 'quit', hidden: true, run: props.onQuit },
+    // After a dry run q ends as ⏎ does: nothing was changed, and that is a success.
+    {
+      ...char('q'),
+      does: 'quit',
+      hidden: true,
+      run: () => (get().stopped ? props.onStop() : props.onQuit()),
+    },
   ];
   useKeys(keys);
 

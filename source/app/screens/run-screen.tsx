@@ -20,10 +20,12 @@ const MAX_ROWS = 13;
 type StopState = 'running' | 'asking' | 'stopping';
 type StopAction = 'ask' | 'stop' | 'resume';
 
+/** Stopping is asked first: ctrl-c asks, a second ctrl-c or `y` answers; `y` alone does nothing. */
 function stopReducer(state: StopState, action: StopAction): StopState {
   if (state === 'stopping') return state;
   if (action === 'ask') return state === 'asking' ? 'stopping' : 'asking';
-  return action === 'stop' ? 'stopping' : 'running';
+  if (action === 'stop') return state === 'asking' ? 'stopping' : state;
+  return 'running';
 }
 
 /** `444455556666 eu-west-1` of a longer series label, for rows of several series. */
@@ -101,7 +103,7 @@ export function RunScreen({ ctx, plan, options, controller, onFinished, onFailed
     ? [{ label: 'q/⏎', does: 'quit', matches: anyOf(char('q'), ENTER), run: onFailed }]
     : [
         {
-          // ctrl-c asks first; y stops at once, asked or not.
+          // ctrl-c asks first; a second ctrl-c, or y, answers the question.
           label: stop === 'asking' ? 'ctrl-c/y' : 'ctrl-c',
           does: 'stop safely',
           help: 'asks, then stops safely: uploads in flight are aborted, nothing unverified is deleted',
