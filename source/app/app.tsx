@@ -195,8 +195,7 @@ export function App({ context, onExit }: AppProps) {
         return (
           <LayoutScreen
             ctx={ctx}
-            prefix={options.prefix}
-            layoutChoice={options.layout}
+            options={options}
             onChoose={(layout) => dispatch({ type: 'choose-layout', layout })}
             onBack={back}
             onQuit={quit}

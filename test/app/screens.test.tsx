@@ -162,8 +162,7 @@ describe('3 layout and series', () => {
       renderScreen(
         <LayoutScreen
           ctx={ctx}
-          prefix={undefined}
-          layoutChoice="auto"
+          options={parseCliArgs([])}
           onChoose={(c) => chosen.push(c)}
           onBack={noop}
           onQuit={noop}

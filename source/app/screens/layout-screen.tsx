@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
-import { detectLayouts } from '../../engine/detect-bucket.js';
+import { detectIn } from '../../job/collapse-job.js';
+import type { CliOptions } from '../../options.js';
 import type { EngineContext } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
 import { formatCount } from '../../format.js';
 import type { DetectionCandidate } from '../../layouts/detect.js';
-import { layoutById, layoutsForChoice } from '../../layouts/index.js';
+import { layoutById } from '../../layouts/index.js';
 import { periodOf } from '../../periods.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
@@ -51,20 +52,16 @@ function Teaching({ candidate }: { readonly candidate: DetectionCandidate }) {
 
 interface LayoutScreenProps {
   readonly ctx: EngineContext;
-  /** `--prefix`: where to sample; the bucket root when not given. */
-  readonly prefix: string | undefined;
-  /** `--layout`: which layouts to look for. */
-  readonly layoutChoice: string;
+  /** `--prefix` (where to sample) and `--layout` (which layouts to look for). */
+  readonly options: CliOptions;
   readonly onChoose: (choice: LayoutChoice) => void;
   readonly onBack: () => void;
   readonly onQuit: () => void;
 }
 
-export function LayoutScreen({ ctx, prefix, layoutChoice, onChoose, onBack, onQuit }: LayoutScreenProps) {
-  const task = useTask(
-    (signal) => detectLayouts(ctx, prefix ?? '', layoutsForChoice(layoutChoice), signal),
-    [ctx, prefix, layoutChoice],
-  );
+export function LayoutScreen({ ctx, options, onChoose, onBack, onQuit }: LayoutScreenProps) {
+  const task = useTask((signal) => detectIn(ctx, options, signal), [ctx, options]);
+  const prefix = options.prefix;
   const [cursor, dispatch, get] = useStore(cursorReducer, 0);
   const detection = task.status === 'done' ? task.value : undefined;
   const candidates = detection?.candidates ?? [];
