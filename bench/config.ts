@@ -1,0 +1,50 @@
+// The bench's knobs, read from the environment:
+//   BENCH_WORKLOADS=access-20k,cloudtrail-2k,large-2g,range-1of30   which workloads (default: all)
+//   BENCH_LATENCIES=0,20      milliseconds added to every request by the proxy (default: 0 and 20)
+//   BENCH_REPEATS=3           runs per contender and case; the median is reported (one-at-a-time: 1)
+//   BENCH_SCALE=1             0.1 → 2,000 access-log objects, 200 CloudTrail files, 256 MiB large
+//   BENCH_CONTENDERS=tool,raw-floor,one-at-a-time,aws-cli         which contenders (default: all)
+import { CONTENDER_IDS, type ContenderId } from './contenders.js';
+import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
+
+export const RANGE_CHECK = 'range-1of30';
+
+export interface BenchConfig {
+  readonly workloads: readonly WorkloadName[];
+  readonly rangeCheck: boolean;
+  readonly latencies: readonly number[];
+  readonly repeats: number;
+  readonly scale: number;
+  readonly contenders: readonly ContenderId[];
+}
+
+function list<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T[] {
+  if (value === undefined || value.trim() === '') return [...allowed];
+  const picked = value.split(',').map((item) => item.trim());
+  const unknown = picked.filter((item) => !allowed.includes(item as T));
+  if (unknown.length > 0)
+    throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
+  return picked as T[];
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  const number = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new Error(`${name} must be a positive number, not ${value}`);
+  return number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const workloads = list(env.BENCH_WORKLOADS, [...WORKLOAD_NAMES, RANGE_CHECK], 'BENCH_WORKLOADS');
+  const latencies = (env.BENCH_LATENCIES ?? '0,20').split(',').map((item) => Number(item.trim()));
+  if (latencies.some((latency) => !Number.isInteger(latency) || latency < 0))
+    throw new Error(`BENCH_LATENCIES must be whole milliseconds, not ${env.BENCH_LATENCIES}`);
+  return {
+    workloads: workloads.filter((name): name is WorkloadName => name !== RANGE_CHECK),
+    rangeCheck: workloads.includes(RANGE_CHECK),
+    latencies,
+    repeats: Math.round(positive(env.BENCH_REPEATS, 3, 'BENCH_REPEATS')),
+    scale: positive(env.BENCH_SCALE, 1, 'BENCH_SCALE'),
+    contenders: list(env.BENCH_CONTENDERS, CONTENDER_IDS, 'BENCH_CONTENDERS'),
+  };
+}
