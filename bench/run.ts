@@ -1,154 +1,179 @@
-// Seeds a local S3 server with many small log objects, then times the tool against the raw floor
-// (the same requests with no logic) and the seed's approach (one key at a time), and prints ratios.
-// Usage: npm run bench  [BENCH_OBJECTS=2000 BENCH_REPEATS=3 BENCH_SIZE=2048]
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import pMap from 'p-map';
-import { createS3Client } from '../source/aws/s3-client.js';
-import { seedBuckets } from '../source/demo/demo.js';
-import { randomSource, type SeedObject } from '../source/demo/log-generator.js';
-import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../source/demo/s3-server.js';
-import { planRun } from '../source/engine/plan.js';
-import { listPages } from '../source/engine/s3-objects.js';
-import { executePlan } from '../source/engine/run.js';
-import { DEFAULT_RUN_OPTIONS } from '../source/engine/types.js';
-import { formatBytes, formatCount } from '../source/format.js';
-import { s3AccessSimple } from '../source/layouts/s3-access-simple.js';
-import { periodOf } from '../source/periods.js';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
+// npm run bench: seeds a local S3 server with each workload, collapses it with the tool and with every
+// alternative (each its own process, each on a fresh identical bucket, behind a latency proxy), checks
+// that all wrote the same bytes, and prints one table; writes bench/results/latest.json and
+// docs/bench.svg. Knobs: see config.ts. Quick run: npm run bench:quick.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalS3 } from '../source/demo/s3-server.js';
+import { writeChart } from './chart.js';
+import { configFromEnv, RANGE_CHECK } from './config.js';
+import { CONTENDERS_BY_ID, type Contender } from './contenders.js';
+import { pidListeningOn } from './measure.js';
+import { rangeCheck } from './range-check.js';
+import { printReport, runLine, seconds } from './report.js';
+import { writeResults, type BenchResults, type RangeCheck, type RunRecord } from './results.js';
+import { bucketName, runCase, type BenchServer } from './run-case.js';
+import { benchClient } from './s3.js';
+import { dropBucket, seedTemplate } from './seed.js';
+import { expectedOutputs } from './verify.js';
+import { buildWorkload, type Workload } from './workloads.js';
 
-const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 2000);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-const SIZE = Number(process.env.BENCH_SIZE ?? 2048);
-/** Added to every request: a local server answers in well under a millisecond, S3 in tens. */
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const DAY = new Date('2024-05-01T00:00:00Z');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const GiB = 1024 ** 3;
 
-function objects(seed: number): SeedObject[] {
-  const random = randomSource(seed);
-  return Array.from({ length: OBJECTS }, (_, index) => {
-    const at = new Date(DAY.getTime() + Math.floor((index / OBJECTS) * 86_400_000));
-    const stamp = at.toISOString().slice(0, 19).replace(/[T:]/g, '-');
-    const unique = Array.from({ length: 16 }, () => '0123456789ABCDEF'[Math.floor(random() * 16)]).join('');
-    const line = `${'x'.repeat(SIZE - 1)}\n`;
-    return { key: `logs/${stamp}-${unique}`, body: Buffer.from(line) };
+function exitCodeOf(
+  command: string,
+  args: readonly string[],
+  capture = false,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: capture ? ['ignore', 'pipe', 'ignore'] : 'inherit',
+    });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out }));
   });
 }
 
-async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const page of listPages(s3, bucket, prefix))
-    for (const object of page) if (object.Key) keys.push(object.Key);
-  return keys;
+/** A fresh clone has no dist/: the tool contender runs the built CLI. */
+async function ensureBuilt(): Promise<void> {
+  if (existsSync(join(ROOT, 'dist', 'cli.js'))) return;
+  console.log('dist/ is missing: npm run build');
+  const { code } = await exitCodeOf('npm', ['run', 'build']);
+  if (code !== 0) throw new Error(`npm run build exited ${code}`);
 }
 
-async function deleteAll(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
-  for (let index = 0; index < keys.length; index += 1000) {
-    await s3.send(
-      new DeleteObjectsCommand({
-        Bucket: bucket,
-        Delete: { Objects: keys.slice(index, index + 1000).map((Key) => ({ Key })) },
-      }),
-    );
-  }
+/**
+ * Template, output, and the AWS CLI's local copies in and out, with room to spare: five times the
+ * workload, 10 GiB for the 2 GiB one. The server's folder is where those bytes go.
+ */
+async function lacksDisk(directory: string, workload: Workload): Promise<string | undefined> {
+  const { bavail, bsize } = await statfs(directory);
+  const free = bavail * bsize;
+  const needed = workload.bytes * 5;
+  return free < needed
+    ? `${workload.name}: skipped (${(free / GiB).toFixed(1)} GiB free in ${directory}, needs ${(needed / GiB).toFixed(1)} GiB)`
+    : undefined;
 }
 
-/** The same requests as the tool — list, GET every key 32 at a time, one upload, deletes — and no logic. */
-async function rawFloor(s3: S3Client, bucket: string): Promise<void> {
-  const keys = await listAll(s3, bucket, 'logs/2024-05-01-');
-  const bodies = await pMap(
-    keys,
-    async (key) =>
-      Buffer.from(
-        await (
-          await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-        ).Body!.transformToByteArray(),
-      ),
-    { concurrency: 32 },
-  );
-  await new Upload({
-    client: s3,
-    params: { Bucket: bucket, Key: 'logs/floor_collapsed', Body: Buffer.concat(bodies) },
-    partSize: 8 * 1024 * 1024,
-  }).done();
-  await deleteAll(s3, bucket, keys);
+// The SDK in this process (seeding, checking) would warn about Node 20 on every run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const config = configFromEnv();
+const benchStarted = performance.now();
+await ensureBuilt();
+const localS3 = await startLocalS3();
+const server: BenchServer = {
+  endpoint: localS3.endpoint,
+  directory: localS3.directory,
+  pid: await pidListeningOn(Number(new URL(localS3.endpoint).port)),
+  direct: benchClient(localS3.endpoint),
+  scratch: await mkdtemp(join(tmpdir(), 's3collapse-bench-')),
+};
+const runs: RunRecord[] = [];
+const skipped: string[] = [];
+const workloadsRun: Array<BenchResults['workloads'][number]> = [];
+let range: RangeCheck | null = null;
+
+const active: Contender[] = [];
+for (const id of config.contenders) {
+  const contender = CONTENDERS_BY_ID[id];
+  const reason = await contender.unavailable();
+  if (reason) {
+    skipped.push(`${contender.label}: skipped (${reason})`);
+    console.log(skipped.at(-1));
+  } else active.push(contender);
 }
+if (server.pid === undefined)
+  console.log('server CPU: the s3rver process was not found through /proc; shown as –');
 
-/** The seed's approach: one GET at a time into a buffer, one upload, one delete per key. */
-async function oneAtATime(s3: S3Client, bucket: string): Promise<void> {
-  const keys = await listAll(s3, bucket, 'logs/2024-05-01-');
-  const parts: Buffer[] = [];
-  for (const key of keys)
-    parts.push(
-      Buffer.from(
-        await (
-          await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-        ).Body!.transformToByteArray(),
-      ),
-    );
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: 'logs/seed_collapsed', Body: Buffer.concat(parts) }),
-  );
-  await deleteAll(s3, bucket, keys);
-}
-
-async function tool(s3: S3Client, bucket: string): Promise<void> {
-  const ctx = { s3, bucket, now: () => new Date() };
-  const plan = await planRun(ctx, {
-    layout: s3AccessSimple,
-    root: 'logs/',
-    by: 'day',
-    periods: [periodOf(DAY, 'day')],
-  });
-  const result = await executePlan(ctx, plan, DEFAULT_RUN_OPTIONS, () => undefined);
-  if (result.periods[0]?.status !== 'collapsed')
-    throw new Error(`tool run failed: ${JSON.stringify(result.periods[0])}`);
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function main(): Promise<void> {
-  const server = await startLocalS3();
-  const proxy = await startFaultProxy(server.endpoint, () => ({ kind: 'pass' }), { latencyMs: LATENCY_MS });
-  const s3 = createS3Client({ endpoint: proxy.endpoint, credentials: LOCAL_S3_CREDENTIALS });
-  // Seeding goes straight to the server: only the measured runs pay the emulated latency.
-  const seeder = createS3Client({ endpoint: server.endpoint, credentials: LOCAL_S3_CREDENTIALS });
-  const runners = { tool, 'raw floor': rawFloor, 'one at a time (seed)': oneAtATime } as const;
-  const times: Record<string, number[]> = {};
-  const rssBefore = process.memoryUsage().rss;
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-  try {
-    console.log(
-      `bench: ${formatCount(OBJECTS)} objects of ${formatBytes(SIZE)} in one day, ${REPEATS} runs each, local s3rver + ${LATENCY_MS} ms per request`,
-    );
-    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      for (const [name, run] of Object.entries(runners)) {
-        if (name.startsWith('one at a time') && repeat > 0) continue;
-        const bucket = `bench-${repeat}-${name.replace(/[^a-z]/g, '')}`.slice(0, 40);
-        await seedBuckets(seeder, [{ name: bucket, what: 'bench', objects: objects(repeat + 1) }]);
-        const started = performance.now();
-        await run(s3, bucket);
-        (times[name] ??= []).push(performance.now() - started);
-      }
-    }
-  } finally {
-    clearInterval(sampler);
-    s3.destroy();
-    seeder.destroy();
-    await proxy.close();
-    await server.stop();
-  }
-  const floor = median(times['raw floor']!);
-  for (const [name, values] of Object.entries(times)) {
-    const ms = median(values);
-    console.log(
-      `${name.padEnd(22)} median ${String(Math.round(ms)).padStart(6)} ms  ${formatCount(Math.round(OBJECTS / (ms / 1000))).padStart(6)} objects/s  ${(ms / floor).toFixed(2)}× the floor  (runs: ${values.map((v) => Math.round(v)).join(', ')})`,
-    );
-  }
+try {
   console.log(
-    `peak RSS ${formatBytes(peakRss)} (start ${formatBytes(rssBefore)}); the raw floor holds every body in memory, the tool a bounded window`,
+    `bench: ${[...config.workloads, ...(config.rangeCheck ? [RANGE_CHECK] : [])].join(', ')}; latencies ${config.latencies.join(', ')} ms; ${config.repeats} repeat(s); scale ${config.scale}; ${active.map((c) => c.label).join(', ')}`,
   );
+  for (const name of config.workloads) {
+    const workload = buildWorkload(name, config.scale);
+    const short = await lacksDisk(server.directory, workload);
+    if (short) {
+      skipped.push(short);
+      console.log(short);
+      continue;
+    }
+    const template = bucketName('template', name);
+    const seedStarted = performance.now();
+    await seedTemplate(server.direct, template, workload.objects, workload.seedConcurrency, () => undefined);
+    const expected = expectedOutputs(workload);
+    console.log(
+      `\n${name}: ${workload.title}, ${(workload.bytes / 1024 ** 2).toFixed(0)} MiB, ${workload.groups.length} outputs (seeded in ${seconds(performance.now() - seedStarted)} s)`,
+    );
+    workloadsRun.push({
+      name,
+      title: workload.title,
+      objects: workload.objects.length,
+      bytes: workload.bytes,
+      outputs: workload.groups.length,
+    });
+    const checked = new Set<string>();
+    for (const latencyMs of config.latencies)
+      for (let repeat = 0; repeat < config.repeats; repeat += 1)
+        for (const contender of active) {
+          if (repeat >= contender.repeats(config.repeats)) continue;
+          // Outputs are read back through SHA-256 once per contender and workload; sizes otherwise.
+          const full = !checked.has(contender.id);
+          checked.add(contender.id);
+          const run = await runCase(server, {
+            workload,
+            template,
+            expected,
+            latencyMs,
+            contender,
+            repeat,
+            full,
+          });
+          runs.push(run);
+          console.log(runLine(run));
+        }
+    await dropBucket(server.directory, template);
+  }
+  if (config.rangeCheck) {
+    range = await rangeCheck(server.endpoint, server.direct, server.scratch);
+    for (const problem of range.problems) console.log(`  !!! range-1of30: ${problem}`);
+  }
+} finally {
+  server.direct.destroy();
+  await localS3.stop();
+  await rm(server.scratch, { recursive: true, force: true });
 }
 
-await main();
+const commit = await exitCodeOf('git', ['rev-parse', '--short', 'HEAD'], true).catch(() => ({ out: '' }));
+const results: BenchResults = {
+  format: 's3collapse-bench/1',
+  date: new Date().toISOString(),
+  machine: {
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / GiB),
+    os: `${osType()} ${release()}`,
+  },
+  node: process.version,
+  commit: commit.out.trim(),
+  settings: { scale: config.scale, repeats: config.repeats, latenciesMs: config.latencies },
+  workloads: workloadsRun,
+  runs,
+  skipped,
+  rangeCheck: range,
+  totalMinutes: Number(((performance.now() - benchStarted) / 60_000).toFixed(1)),
+};
+printReport(results);
+if (runs.length > 0) {
+  await writeResults(results);
+  await writeChart(results);
+  console.log(`\nwrote bench/results/latest.json and docs/bench.svg in ${results.totalMinutes} min`);
+} else console.log('\nno contender ran: bench/results/latest.json and docs/bench.svg left as they were');
+if (runs.some((run) => run.problems.length > 0) || (range?.problems.length ?? 0) > 0) process.exitCode = 1;
