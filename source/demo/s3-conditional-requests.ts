@@ -1,7 +1,9 @@
 // S3's conditional requests, which s3rver ignores (it only knows If-None-Match on GET): each check
 // runs under the key's lock together with the commit, delete or file open it guards, so
 // check-then-act is atomic, as on S3.
+import { readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { KeyedLock, LockRequest } from './keyed-lock.js';
 import { committingAfter } from './s3-atomic-store.js';
 import {
@@ -29,6 +31,14 @@ export async function currentEtag(
   bucket: string,
   key: string,
 ): Promise<string | undefined> {
+  // The MD5 file beside the object is its ETag: one read, where s3rver's getMetadata takes a stat
+  // and two (writes and deletes change both under the key's exclusive lock).
+  try {
+    return JSON.stringify((await readFile(store.getResourcePath(bucket, key, 'object.md5'))).toString());
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  // s3rver writes the MD5 file lazily for objects it did not store itself.
   try {
     return (await store.getMetadata(bucket, key)).etag;
   } catch (error) {
@@ -172,18 +182,20 @@ export function conditionalCopySource(objects: KeyedLock, controller: Controller
  * GetObject / HeadObject: `If-Match` answers 412 when the ETag differs (s3rver ignores it; its own
  * If-None-Match → 304 stays). Every read holds the key shared until s3rver has opened the file, so
  * the ETag it answers with always belongs to the bytes it streams; the stream itself runs unlocked
- * (an open file survives the rename of a newer version over it).
+ * (an open file survives the rename of a newer version over it). The condition is checked against
+ * the ETag s3rver read for its answer, so it costs no read of its own.
  */
 export function conditionalRead(objects: KeyedLock, controller: Controller): Controller {
   return (ctx) =>
     objects.with([{ key: objectLockKey(ctx.params), mode: 'shared' }], async () => {
-      const ifMatch = headerValue(ctx.headers, 'if-match');
-      if (ifMatch !== undefined) {
-        // A missing key: s3rver's own NoSuchKey answer follows.
-        const etag = await currentEtag(ctx.store, ctx.params.bucket, ctx.params.key);
-        if (etag !== undefined && !matchesEtag(ifMatch, etag)) throw preconditionFailed('If-Match');
-      }
+      // A missing key: s3rver's own NoSuchKey answer comes out of the controller.
       await controller(ctx);
+      const ifMatch = headerValue(ctx.headers, 'if-match');
+      const etag = ctx.response.get('ETag');
+      if (ifMatch === undefined || etag === '' || matchesEtag(ifMatch, etag)) return;
+      if (ctx.body instanceof Readable) ctx.body.destroy();
+      ctx.body = undefined;
+      throw preconditionFailed('If-Match');
     });
 }
 

@@ -47,6 +47,8 @@ export interface S3rverContext {
   /** A plain object is written out as XML on its way out (s3-xml-body.ts). */
   body: unknown;
   type: string;
+  /** Koa's response: the headers a controller has set so far. */
+  readonly response: { get(field: string): string };
 }
 
 /** Inside s3rver's router, on a bucket route: the bucket exists. */
