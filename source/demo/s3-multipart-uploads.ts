@@ -9,6 +9,7 @@ import {
   ACCOUNT,
   isNotFound,
   noSuchBucket,
+  pathTarget,
   noSuchUpload,
   queryValue,
   s3Error,
@@ -189,17 +190,6 @@ async function abortMultipartUpload(
     await rm(join(uploadsFolder(ctx.store, bucket), uploadId), { recursive: true, force: true });
   });
   ctx.status = 204;
-}
-
-/** `/<bucket>/<key>` as s3rver's router decodes it (path-style addressing). */
-function pathTarget(path: string): { bucket: string; key: string } | undefined {
-  const match = /^\/([^/]+)\/?(.*)$/.exec(path);
-  if (!match) return undefined;
-  try {
-    return { bucket: decodeURIComponent(match[1] ?? ''), key: decodeURIComponent(match[2] ?? '') };
-  } catch {
-    return undefined;
-  }
 }
 
 /**

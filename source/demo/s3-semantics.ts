@@ -1,6 +1,6 @@
 // Teaches s3rver the S3 behaviour the safety tests and --demo rely on: conditional writes, reads
 // and deletes that are atomic with what they guard, whole-object writes, Content-MD5, and
-// multipart uploads that can be listed and aborted. Each module says which S3 behaviour and which
+// multipart uploads that can be listed and aborted; HeadBucket without a listing. Each module says which S3 behaviour and which
 // s3rver gap it covers.
 //
 // Where it still differs from S3 (known, not needed by the tests so far):
@@ -11,8 +11,9 @@
 // - If-Modified-Since / If-Unmodified-Since on writes and copy-source date conditions are ignored;
 // - ListMultipartUploads has no EncodingType=url; error details are escaped twice (s3rver's own);
 // - browser-form PostObject is not locked; CopyObject writes its destination in place;
-// - an abort waits for parts still uploading; no versioning.
+// - an abort waits for parts still uploading; no versioning; every bucket is in us-east-1.
 import { KeyedLock } from './keyed-lock.js';
+import { bucketRoutes } from './s3-bucket-routes.js';
 import { checkingContentMd5, patchFilesystemStore } from './s3-atomic-store.js';
 import {
   conditionalCopy,
@@ -67,5 +68,5 @@ export function teachS3Semantics(server: S3rverApp): void {
   // and error handling, and our XML writer ahead of (so instead of) s3rver's.
   const routerIndex = server.middleware.findIndex((middleware) => middleware.router !== undefined);
   if (routerIndex < 0) throw new Error("s3rver's router not found among its middleware: has s3rver changed?");
-  server.middleware.splice(routerIndex, 0, writeXmlOnce, multipartRoutes(uploads));
+  server.middleware.splice(routerIndex, 0, writeXmlOnce, bucketRoutes, multipartRoutes(uploads));
 }

@@ -49,6 +49,7 @@ export interface S3rverContext {
   type: string;
   /** Koa's response: the headers a controller has set so far. */
   readonly response: { get(field: string): string };
+  set(field: string, value: string): void;
 }
 
 /** Inside s3rver's router, on a bucket route: the bucket exists. */
@@ -138,4 +139,15 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 export function isNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** `/<bucket>/<key>` as s3rver's router decodes it (path-style addressing). */
+export function pathTarget(path: string): { bucket: string; key: string } | undefined {
+  const match = /^\/([^/]+)\/?(.*)$/.exec(path);
+  if (!match) return undefined;
+  try {
+    return { bucket: decodeURIComponent(match[1] ?? ''), key: decodeURIComponent(match[2] ?? '') };
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,9 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketVersioningCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
@@ -369,5 +371,24 @@ describe('multipart uploads', () => {
       markers = { KeyMarker: answer.NextKeyMarker!, UploadIdMarker: answer.NextUploadIdMarker! };
     }
     expect(seen.sort()).toEqual([...created].sort());
+  });
+});
+
+describe('bucket calls answered as S3 answers them, without listing the objects', () => {
+  it('HeadBucket: 200 with the bucket region, NotFound for a missing bucket; versioning never enabled', async () => {
+    const bucket = await newBucket(s3, 'head');
+    await put(s3, bucket, 'logs/a', 'a\n');
+    const head = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    expect(head.$metadata.httpStatusCode).toBe(200);
+    expect(head.BucketRegion).toBe('us-east-1');
+    expect(await failure(s3.send(new HeadBucketCommand({ Bucket: `${bucket}-gone` })))).toEqual({
+      name: 'NotFound',
+      status: 404,
+    });
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    expect(versioning.$metadata.httpStatusCode).toBe(200);
+    expect(versioning.Status).toBeUndefined();
+    // The objects are untouched, and listing still works.
+    expect(await listKeys(s3, bucket)).toEqual(['logs/a']);
   });
 });
