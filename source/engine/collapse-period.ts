@@ -110,9 +110,10 @@ function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
     encoding: expectedEncoding(scope, period),
     fetch: {
       concurrency: scope.options.downloadConcurrency,
-      maxBytesInFlight: scope.options.maxBytesInFlight,
-      streamAbove: scope.options.partSize,
+      pieceSize: scope.options.partSize,
+      budget: scope.budget.bytesAhead,
     },
+    gets: scope.budget.gets,
     signal: scope.signal,
     gateFor: (key) => scope.gates.forKey(key),
     onDownloaded: (bytes) => scope.emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
@@ -238,19 +239,27 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
     incoming: period.incoming.map(({ key, size, etag, lastModified }) => ({ key, size, etag, lastModified })),
   };
   progress.stage = 'take';
-  let held: HeldManifest;
-  try {
-    held = await takePeriod(scope, period, pending);
-  } catch (error) {
-    // Unanswered, the pending manifest may have landed; the next run finds and finishes it.
-    if (!(error instanceof AnotherRunError) && httpStatus(error) === undefined) progress.left = 'pending';
-    throw error;
-  }
-  progress.left = 'pending';
-  await abortAbandonedUploads(scope, period);
-
+  const doneStreaming = await scope.budget.streams.take();
+  // The inputs start downloading while the period is taken: only reads, safe before it is held.
   const concatenation = concatenationFor(scope, period);
-  const uploaded = await writeOutput(scope, period, held, concatenation, progress);
+  let held: HeldManifest;
+  let uploaded: UploadedOutput;
+  try {
+    try {
+      held = await takePeriod(scope, period, pending);
+    } catch (error) {
+      // Unanswered, the pending manifest may have landed; the next run finds and finishes it.
+      if (!(error instanceof AnotherRunError) && httpStatus(error) === undefined) progress.left = 'pending';
+      throw error;
+    }
+    progress.left = 'pending';
+    await abortAbandonedUploads(scope, period);
+    uploaded = await writeOutput(scope, period, held, concatenation, progress);
+  } finally {
+    // Verifying, recording and deleting hold no download or upload resources: the next period streams.
+    concatenation.close();
+    doneStreaming();
+  }
 
   progress.stage = 'verify';
   const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle);
@@ -318,7 +327,9 @@ async function writeOutput(
       bucket: scope.ctx.bucket,
       key: period.outputKey,
       body: concatenation.chunks(),
+      expectedSize: expectedBytes(period),
       partSize: partSizeFor(expectedBytes(period), scope.options.partSize),
+      partBuffers: scope.budget.parts,
       queueSize: scope.options.uploadQueueSize,
       condition: conditionFor(period.currentOutput?.etag),
       contentType: encoding === 'gzip' ? 'application/gzip' : 'text/plain; charset=utf-8',

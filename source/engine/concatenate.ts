@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { GzipInspector } from './gzip-inspector.js';
 import type { ManifestMember } from './manifest.js';
 import { InputFailure, PeriodFailure } from './period-error.js';
-import { fetchInOrder, type OrderedFetchOptions } from './ordered-fetch.js';
+import { OrderedFetch, type OrderedFetchOptions } from './ordered-fetch.js';
 import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
+import type { Slots } from './run-budget.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
 import type { Member } from './types.js';
 
@@ -25,6 +26,8 @@ export interface ConcatenationInput {
   /** The encoding every input must have, and why: the committed output's, or the layout's. */
   readonly encoding: { readonly is: Encoding; readonly because: string };
   readonly fetch: OrderedFetchOptions;
+  /** GETs in flight across the run: each fetch holds one from its request to its last byte. */
+  readonly gets: Slots;
   readonly signal?: AbortSignal | undefined;
   /** The AIMD gate of the prefix a key is under, when the run throttles GETs per prefix. */
   readonly gateFor?: ((key: string) => RequestGate | undefined) | undefined;
@@ -35,17 +38,35 @@ export interface ConcatenationInput {
 /**
  * The bytes of one output: the committed prefix (checked against its SHA-256 as it streams), then each
  * member verbatim in key order with a separator where it does not end a line. Counts bytes and computes
- * the SHA-256 of everything it yields, and records each member's offset for the manifest.
+ * the SHA-256 of everything it yields, and records each member's offset for the manifest. The members
+ * start downloading as soon as it is made; `close()` stops that if the output is never written.
  */
 export class Concatenation {
   private readonly hash = createHash('sha256');
   private written = 0;
   private readonly expected: Encoding;
   private firstKey: string | undefined;
+  private readonly fetching: OrderedFetch<Member>;
   readonly members: ManifestMember[] = [];
 
   constructor(private readonly input: ConcatenationInput) {
     this.expected = input.encoding.is;
+    const { s3, bucket, gets } = input;
+    this.fetching = new OrderedFetch(
+      input.members,
+      {
+        fetchWhole: (member) => gets.run(() => readWhole(s3, bucket, member, this.readOptions(member))),
+        fetchRange: (member, start, end) =>
+          gets.run(() =>
+            readWhole(s3, bucket, member, { ...this.readOptions(member), range: { start, end } }),
+          ),
+      },
+      input.fetch,
+    );
+  }
+
+  close(): void {
+    this.fetching.close();
   }
 
   get bytes(): number {
@@ -100,15 +121,7 @@ export class Concatenation {
   private async *allChunks(): AsyncGenerator<Buffer> {
     const { input } = this;
     if (input.prefix && input.prefix.size > 0) yield* this.prefixChunks(input.prefix);
-    const ordered = fetchInOrder(
-      input.members,
-      {
-        fetchWhole: (member) => readWhole(input.s3, input.bucket, member, this.readOptions(member)),
-        fetchStream: async (member) => readObject(input.s3, input.bucket, member, this.readOptions(member)),
-      },
-      input.fetch,
-    );
-    for await (const { item: member, body } of ordered) {
+    for await (const { item: member, body } of this.fetching.members()) {
       input.signal?.throwIfAborted();
       const offset = this.written;
       let separator: Buffer;
@@ -145,7 +158,7 @@ export class Concatenation {
     for await (const buffer of readObject(s3, bucket, version, {
       signal,
       onBytes: this.input.onDownloaded,
-      prefixOnly: true,
+      range: { start: 0, end: prefix.size },
     })) {
       prefixHash.update(buffer);
       seen += buffer.length;

@@ -1,67 +1,122 @@
-/** A member's bytes: held whole when small, or a stream for one too large to hold. */
+import type { ByteBudget } from './run-budget.js';
+
+/** A member's bytes: held whole when small, or its ranges in order for one too large to hold. */
 export type FetchedBody =
   | { readonly kind: 'buffer'; readonly data: Buffer }
-  | { readonly kind: 'stream'; readonly chunks: AsyncIterable<Uint8Array> };
+  | { readonly kind: 'stream'; readonly chunks: AsyncIterable<Buffer> };
 
 export interface OrderedFetchOptions {
-  /** GETs in flight at once. */
+  /** Fetches (whole objects or ranges) in flight at once. */
   readonly concurrency: number;
-  /** Bytes fetched ahead of the consumer; at least one object is always allowed. */
-  readonly maxBytesInFlight: number;
-  /** Objects larger than this are streamed when their turn comes instead of fetched ahead. */
-  readonly streamAbove: number;
+  /** Objects larger than this are fetched as ranges of this size, several at once, in order. */
+  readonly pieceSize: number;
+  /** Bytes fetched ahead of the consumer; shared by every period of a run. */
+  readonly budget: ByteBudget;
 }
 
 export interface OrderedFetchSource<T> {
   fetchWhole(item: T): Promise<Buffer>;
-  fetchStream(item: T): Promise<AsyncIterable<Uint8Array>>;
+  /** Bytes `start` to `end` (exclusive) of the item. */
+  fetchRange(item: T, start: number, end: number): Promise<Buffer>;
+}
+
+interface Piece<T> {
+  readonly item: T;
+  readonly start: number;
+  readonly end: number;
+  readonly whole: boolean;
+}
+
+function piecesOf<T extends { readonly size: number }>(items: readonly T[], pieceSize: number): Piece<T>[] {
+  return items.flatMap((item) => {
+    if (item.size <= pieceSize) return [{ item, start: 0, end: item.size, whole: true }];
+    const pieces: Piece<T>[] = [];
+    for (let start = 0; start < item.size; start += pieceSize)
+      pieces.push({ item, start, end: Math.min(item.size, start + pieceSize), whole: false });
+    return pieces;
+  });
 }
 
 /**
  * Fetches many objects concurrently and yields them in input order (key order), whatever order they
- * arrive in. Memory is bounded by bytes fetched ahead, not by object count.
+ * arrive in; a large object comes as its ranges, fetched ahead like the rest. Memory is bounded by
+ * bytes fetched ahead (the run's budget), not by object count or size. Fetching starts at once, so a
+ * caller can write its manifest while the first objects arrive; `close()` gives back what an
+ * abandoned fetch still holds.
  */
-export async function* fetchInOrder<T extends { readonly size: number }>(
-  items: readonly T[],
-  source: OrderedFetchSource<T>,
-  options: OrderedFetchOptions,
-): AsyncGenerator<{ item: T; body: FetchedBody }> {
-  const ahead = new Map<number, Promise<Buffer>>();
-  let next = 0;
-  let bytesAhead = 0;
-  const isLarge = (item: T): boolean => item.size > options.streamAbove;
-  const start = (index: number, item: T): void => {
-    const fetching = source.fetchWhole(item);
-    // Failures are raised when the consumer reaches the item; this only keeps them from being "unhandled".
-    fetching.catch(() => undefined);
-    ahead.set(index, fetching);
-    bytesAhead += item.size;
-  };
-  const fill = (): void => {
-    while (next < items.length && ahead.size < options.concurrency) {
-      const item = items[next]!;
-      if (isLarge(item)) return;
-      if (ahead.size > 0 && bytesAhead + item.size > options.maxBytesInFlight) return;
-      start(next, item);
-      next += 1;
+export class OrderedFetch<T extends { readonly size: number }> {
+  private readonly pieces: Piece<T>[];
+  private readonly ahead = new Map<number, Promise<Buffer>>();
+  private next = 0;
+  private held = 0;
+  private closed = false;
+
+  constructor(
+    items: readonly T[],
+    private readonly source: OrderedFetchSource<T>,
+    private readonly options: OrderedFetchOptions,
+  ) {
+    this.pieces = piecesOf(items, options.pieceSize);
+    this.fill();
+  }
+
+  private fill(): void {
+    while (!this.closed && this.next < this.pieces.length && this.ahead.size < this.options.concurrency) {
+      const piece = this.pieces[this.next]!;
+      const bytes = piece.end - piece.start;
+      // With nothing in flight, the next piece is the one the consumer waits for: it always starts.
+      if (!this.options.budget.take(bytes, this.ahead.size === 0)) return;
+      this.held += bytes;
+      const fetching = piece.whole
+        ? this.source.fetchWhole(piece.item)
+        : this.source.fetchRange(piece.item, piece.start, piece.end);
+      // Failures are raised when the consumer reaches the piece; this keeps them from being "unhandled".
+      fetching.catch(() => undefined);
+      this.ahead.set(this.next, fetching);
+      this.next += 1;
     }
-  };
-  for (let index = 0; index < items.length; index += 1) {
-    const item = items[index]!;
-    if (index === next) {
-      next += 1;
-      if (isLarge(item)) {
-        yield { item, body: { kind: 'stream', chunks: await source.fetchStream(item) } };
-        fill();
-        continue;
+  }
+
+  private async take(index: number): Promise<Buffer> {
+    if (index >= this.next) this.fill();
+    const data = await this.ahead.get(index)!;
+    this.ahead.delete(index);
+    const bytes = this.pieces[index]!.end - this.pieces[index]!.start;
+    this.held -= bytes;
+    this.options.budget.give(bytes);
+    this.fill();
+    return data;
+  }
+
+  async *members(): AsyncGenerator<{ item: T; body: FetchedBody }> {
+    try {
+      for (let index = 0; index < this.pieces.length;) {
+        const piece = this.pieces[index]!;
+        if (piece.whole) {
+          yield { item: piece.item, body: { kind: 'buffer', data: await this.take(index) } };
+          index += 1;
+          continue;
+        }
+        const first = index;
+        let last = first;
+        while (last + 1 < this.pieces.length && this.pieces[last + 1]!.item === piece.item) last += 1;
+        const ranges = async function* (this: OrderedFetch<T>): AsyncGenerator<Buffer> {
+          for (let at = first; at <= last; at += 1) yield await this.take(at);
+        }.call(this);
+        yield { item: piece.item, body: { kind: 'stream', chunks: ranges } };
+        index = last + 1;
       }
-      start(index, item);
+    } finally {
+      this.close();
     }
-    fill();
-    const data = await ahead.get(index)!;
-    yield { item, body: { kind: 'buffer', data } };
-    ahead.delete(index);
-    bytesAhead -= item.size;
-    fill();
+  }
+
+  /** Stops fetching ahead and gives the bytes still held back to the budget. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.options.budget.give(this.held);
+    this.held = 0;
+    this.ahead.clear();
   }
 }

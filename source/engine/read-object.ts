@@ -17,8 +17,8 @@ export interface ReadOptions {
   readonly gate?: RequestGate | undefined;
   /** Bytes newly received (a resumed read never counts a byte twice). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
-  /** Read only the first `version.size` bytes of a possibly longer object. */
-  readonly prefixOnly?: boolean | undefined;
+  /** Only bytes `start` to `end` (exclusive) of the object: a piece of a large one, or a prefix. */
+  readonly range?: { readonly start: number; readonly end: number } | undefined;
 }
 
 /** Reconnections after a body cut mid-stream, per object; the SDK retries the requests themselves. */
@@ -60,14 +60,15 @@ async function open(
   options: ReadOptions,
 ): Promise<Readable> {
   const { signal } = options;
-  const end = options.prefixOnly ? version.size - 1 : undefined;
+  const first = (options.range?.start ?? 0) + from;
+  const last = options.range ? options.range.end - 1 : undefined;
   try {
     const answer = await s3.send(
       new GetObjectCommand({
         Bucket: bucket,
         Key: version.key,
         IfMatch: version.etag || undefined,
-        Range: from > 0 || end !== undefined ? `bytes=${from}-${end ?? ''}` : undefined,
+        Range: first > 0 || last !== undefined ? `bytes=${first}-${last ?? ''}` : undefined,
       }),
       { abortSignal: signal },
     );

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { PrefixGates } from './request-gate.js';
+import type { RunBudget } from './run-budget.js';
 import type { EmitEvent, EngineContext, Plan, RunOptions } from './types.js';
 
 /**
@@ -20,6 +21,8 @@ export interface RunScope {
   readonly settle: AbortSignal;
   /** AIMD limits on GETs, one per series prefix. */
   readonly gates: PrefixGates;
+  /** GET slots, bytes ahead, part buffers and streaming periods, shared by every period. */
+  readonly budget: RunBudget;
 }
 
 /** A signal that aborts `graceMs` after `signal` does (at once if it never will: no signal). */

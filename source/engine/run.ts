@@ -4,8 +4,12 @@ import { ExitCode } from '../exit-code.js';
 import { collapsePeriod, resultOf } from './collapse-period.js';
 import { periodErrorOf } from './period-error.js';
 import { PrefixGates } from './request-gate.js';
+import { runBudget } from './run-budget.js';
 import { settleSignal, type RunScope } from './run-scope.js';
 import type { EmitEvent, EngineContext, PeriodResult, Plan, RunOptions, RunResult } from './types.js';
+
+/** Periods that may be verifying, recording or deleting for each one downloading and uploading. */
+const TAILS_PER_STREAM = 4;
 
 /**
  * Runs every period of a plan, several at once. A failing period never stops the others; an abort
@@ -19,13 +23,14 @@ export async function executePlan(
   signal?: AbortSignal,
 ): Promise<RunResult> {
   const started = Date.now();
-  const gates = new PrefixGates(options.periodConcurrency * options.downloadConcurrency);
+  const gates = new PrefixGates(options.downloadConcurrency);
   for (const series of plan.series) gates.forPrefix(series.base);
   const stopListening = onThrottle(ctx.s3, ({ key }) => {
     if (key !== undefined) gates.forKey(key)?.throttled();
   });
   const settle = settleSignal(signal, options.settleMs);
-  const scope: RunScope = { ctx, plan, options, emit, signal, settle, gates };
+  const budget = runBudget(options);
+  const scope: RunScope = { ctx, plan, options, emit, signal, settle, gates, budget };
   try {
     const periods = await pMap(
       plan.periods,
@@ -58,7 +63,8 @@ export async function executePlan(
         emit({ type: 'period-done', result });
         return result;
       },
-      { concurrency: options.periodConcurrency },
+      // Periods past their upload (verifying, recording, deleting) hold no budget: many may do so at once.
+      { concurrency: options.periodConcurrency * TAILS_PER_STREAM },
     );
     const result: RunResult = {
       periods,

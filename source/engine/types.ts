@@ -123,14 +123,18 @@ export type EmitEvent = (event: EngineEvent) => void;
 
 /** Tuning of one run; every field has a default fit for AWS. */
 export interface RunOptions {
-  /** Periods collapsed at once. */
+  /** Periods downloading and uploading at once (verifying, recording and deleting run beside them). */
   readonly periodConcurrency: number;
-  /** Concurrent GETs per period. */
+  /** GETs in flight across the run. */
   readonly downloadConcurrency: number;
-  /** Bytes a period may hold downloaded but not yet written, beyond the member being written. */
+  /** Bytes the run may hold downloaded but not yet written, beyond each period's next object. */
   readonly maxBytesInFlight: number;
+  /** Multipart part size; objects larger than this are also downloaded in ranges of this size. */
   readonly partSize: number;
+  /** Parts of one output uploading at once. */
   readonly uploadQueueSize: number;
+  /** Output parts the run may hold in memory (filling or uploading), across its periods. */
+  readonly partBuffers: number;
   /** After Ctrl-C, how long writes already sent may take to settle before they are cut. */
   readonly settleMs: number;
   readonly storageClass?: string | undefined;
@@ -140,9 +144,10 @@ export interface RunOptions {
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   periodConcurrency: 4,
   downloadConcurrency: 32,
-  maxBytesInFlight: 16 * 1024 * 1024,
+  maxBytesInFlight: 32 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
+  partBuffers: 6,
   settleMs: 10_000,
   tool: 's3collapse-tui',
 };

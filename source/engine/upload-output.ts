@@ -11,6 +11,7 @@ import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
 import pMap from 'p-map';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
+import type { Slots } from './run-budget.js';
 import { abortMultipartUpload } from './s3-objects.js';
 import {
   AnotherRunError,
@@ -24,7 +25,11 @@ export interface OutputUpload {
   readonly bucket: string;
   readonly key: string;
   readonly body: AsyncIterable<Buffer>;
+  /** The bytes the plan expects (separators may add a few): one PUT when they fit in one part. */
+  readonly expectedSize: number;
   readonly partSize: number;
+  /** Part buffers the run may hold, shared by its periods; each part holds one until it is sent. */
+  readonly partBuffers: Slots;
   /** Parts uploading at once; also how many parts of memory the upload may hold. */
   readonly queueSize: number;
   readonly condition: WriteCondition;
@@ -91,29 +96,53 @@ async function* partsOf(body: AsyncIterable<Buffer>, partSize: number): AsyncGen
   if (heldBytes > 0 || held.length > 0) yield Buffer.concat(held);
 }
 
+/** A part's bytes and the buffer slot they hold until they are sent. */
+interface HeldPart {
+  readonly data: Buffer;
+  readonly give: () => void;
+}
+
+/** The next part, read once a buffer slot is free (so parts in memory never pass the run's budget). */
+async function nextPart(parts: AsyncIterator<Buffer>, slots: Slots): Promise<HeldPart | undefined> {
+  const give = await slots.take();
+  try {
+    const next = await parts.next();
+    if (next.done) {
+      give();
+      return undefined;
+    }
+    return { data: next.value, give };
+  } catch (error) {
+    give();
+    throw error;
+  }
+}
+
 /**
- * Writes one output from a stream: a single conditional PUT when it fits in one part, otherwise a
- * multipart upload whose Complete carries the condition. Every request body carries its Content-MD5
- * (the server rejects a body changed on the way); with `fullObjectChecksum`, S3 also checks the whole
- * object's CRC64NVME at the end. The PUT and the Complete are never aborted midway: once sent they
- * settle, so the caller knows whether the output landed. Parts in flight are aborted on the signal,
- * and the multipart upload is aborted (and awaited) before any failure is reported.
+ * Writes one output from a stream: a single conditional PUT when the plan expects it to fit in one
+ * part, otherwise a multipart upload whose Complete carries the condition. Every request body carries
+ * its Content-MD5 (the server rejects a body changed on the way); with `fullObjectChecksum`, S3 also
+ * checks the whole object's CRC64NVME at the end. The PUT and the Complete are never aborted midway:
+ * once sent they settle, so the caller knows whether the output landed. Parts in flight are aborted
+ * on the signal, and the multipart upload is aborted (and awaited) before any failure is reported.
  */
 export async function uploadOutput(request: OutputUpload): Promise<UploadedOutput> {
   const checksum = request.fullObjectChecksum ? new Crc64Nvme() : undefined;
-  const parts = partsOf(request.body, request.partSize)[Symbol.asyncIterator]();
-  // Nothing has been sent while the first two parts are read: a failure here leaves nothing.
-  const first = await parts.next().catch((error: unknown) => {
+  const single = request.expectedSize <= request.partSize;
+  // One part as large as the output for a single PUT; parts of partSize otherwise.
+  const parts = partsOf(request.body, single ? Infinity : request.partSize)[Symbol.asyncIterator]();
+  // Nothing has been sent while the first part is read: a failure here leaves nothing.
+  const first = await nextPart(parts, request.partBuffers).catch((error: unknown) => {
     throw new OutputWriteError(error, true);
   });
-  const firstPart = first.done ? Buffer.alloc(0) : first.value;
-  const second = first.done
-    ? first
-    : await parts.next().catch((error: unknown) => {
-        throw new OutputWriteError(error, true);
-      });
-  if (second.done) return putWhole(request, firstPart, checksum);
-  return uploadParts(request, [firstPart, second.value], parts, checksum);
+  if (single) {
+    try {
+      return await putWhole(request, first?.data ?? Buffer.alloc(0), checksum);
+    } finally {
+      first?.give();
+    }
+  }
+  return uploadParts(request, first, parts, checksum);
 }
 
 async function putWhole(
@@ -152,7 +181,7 @@ async function putWhole(
 
 async function uploadParts(
   request: OutputUpload,
-  firstParts: readonly Buffer[],
+  first: HeldPart | undefined,
   rest: AsyncIterator<Buffer>,
   checksum: Crc64Nvme | undefined,
 ): Promise<UploadedOutput> {
@@ -172,6 +201,7 @@ async function uploadParts(
       { abortSignal: signal },
     )
     .catch((error: unknown) => {
+      first?.give();
       // Unanswered, an upload may have been created; the pending manifest lets the next run abort it.
       throw new OutputWriteError(
         explainS3Error(error, { operation: 'CreateMultipartUpload', bucket, key }),
@@ -188,17 +218,30 @@ async function uploadParts(
 
   let size = 0;
   let loaded = 0;
-  async function* numbered(): AsyncGenerator<{ number: number; data: Buffer }> {
+  // Every part read holds a buffer slot until it is sent; whatever stops the upload gives them back.
+  const held = new Set<HeldPart>(first ? [first] : []);
+  async function* numbered(): AsyncGenerator<{ number: number; part: HeldPart }> {
     let number = 0;
-    for (const data of firstParts) yield { number: ++number, data };
-    for (let next = await rest.next(); !next.done; next = await rest.next())
-      yield { number: ++number, data: next.value };
+    if (first) yield { number: ++number, part: first };
+    for (
+      let part = await nextPart(rest, request.partBuffers);
+      part;
+      part = await nextPart(rest, request.partBuffers)
+    ) {
+      held.add(part);
+      yield { number: ++number, part };
+    }
   }
+  const sent = (part: HeldPart): void => {
+    held.delete(part);
+    part.give();
+  };
   let completed: CompletedPart[];
   try {
     completed = await pMap(
       numbered(),
-      async ({ number, data }): Promise<CompletedPart> => {
+      async ({ number, part }): Promise<CompletedPart> => {
+        const { data } = part;
         // Parts are cut in order, and this runs in that order before the first await.
         checksum?.update(data);
         size += data.length;
@@ -217,7 +260,8 @@ async function uploadParts(
           )
           .catch((error: unknown) => {
             throw explainS3Error(error, { operation: 'UploadPart', bucket, key });
-          });
+          })
+          .finally(() => sent(part));
         loaded += data.length;
         request.onUploaded(loaded);
         return { PartNumber: number, ETag: answer.ETag, ChecksumCRC64NVME: answer.ChecksumCRC64NVME };
@@ -226,6 +270,8 @@ async function uploadParts(
     );
   } catch (error) {
     return abandon(error);
+  } finally {
+    for (const part of held) sent(part);
   }
   if (signal?.aborted) return abandon(signal.reason);
 

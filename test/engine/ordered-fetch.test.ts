@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fetchInOrder } from '../../source/engine/ordered-fetch.js';
+import { OrderedFetch } from '../../source/engine/ordered-fetch.js';
+import { ByteBudget } from '../../source/engine/run-budget.js';
 
 interface Item {
   readonly id: number;
@@ -12,44 +13,43 @@ function scrambledSource() {
   let peak = 0;
   let inFlight = 0;
   let peakInFlight = 0;
+  const ranges: string[] = [];
   const pending: Array<() => void> = [];
+  const arrive = async (bytes: number, fill: number): Promise<Buffer> => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    held += bytes;
+    peak = Math.max(peak, held);
+    // Later requests resolve first: the reverse of key order.
+    await new Promise<void>((resolve) => pending.unshift(resolve));
+    inFlight -= 1;
+    return Buffer.alloc(bytes, fill);
+  };
   const source = {
-    async fetchWhole(item: Item): Promise<Buffer> {
-      inFlight += 1;
-      peakInFlight = Math.max(peakInFlight, inFlight);
-      held += item.size;
-      peak = Math.max(peak, held);
-      // Later items resolve first: the reverse of key order.
-      await new Promise<void>((resolve) => pending.unshift(resolve));
-      inFlight -= 1;
-      return Buffer.alloc(item.size, item.id % 256);
-    },
-    async fetchStream(item: Item): Promise<AsyncIterable<Uint8Array>> {
-      return (async function* () {
-        for (let sent = 0; sent < item.size; sent += 4)
-          yield Buffer.alloc(Math.min(4, item.size - sent), item.id % 256);
-      })();
+    fetchWhole: (item: Item) => arrive(item.size, item.id % 256),
+    fetchRange: (item: Item, start: number, end: number) => {
+      ranges.push(`${item.id}:${start}-${end}`);
+      return arrive(end - start, (item.id + start) % 256);
     },
   };
   const release = setInterval(() => pending.splice(0).forEach((resolve) => resolve()), 1);
   return {
     source,
+    ranges,
     consumed: (size: number) => (held -= size),
     stats: () => ({ peak, peakInFlight }),
     stop: () => clearInterval(release),
   };
 }
 
-describe('fetchInOrder', () => {
+describe('OrderedFetch', () => {
   it('yields in input order whatever order objects arrive in, within the byte and count bounds', async () => {
     const items = Array.from({ length: 40 }, (_, id) => ({ id, size: 10 + (id % 7) }));
     const fake = scrambledSource();
+    const budget = new ByteBudget(50);
     const seen: number[] = [];
-    for await (const { item, body } of fetchInOrder(items, fake.source, {
-      concurrency: 6,
-      maxBytesInFlight: 50,
-      streamAbove: 100,
-    })) {
+    const fetch = new OrderedFetch(items, fake.source, { concurrency: 6, pieceSize: 100, budget });
+    for await (const { item, body } of fetch.members()) {
       expect(body.kind).toBe('buffer');
       if (body.kind === 'buffer') expect(body.data.length).toBe(item.size);
       seen.push(item.id);
@@ -60,9 +60,10 @@ describe('fetchInOrder', () => {
     expect(fake.stats().peakInFlight).toBeLessThanOrEqual(6);
     // The bound holds for bytes fetched ahead; the object being written is one more at most.
     expect(fake.stats().peak).toBeLessThanOrEqual(50 + 16);
+    expect(budget.take(50)).toBe(true);
   });
 
-  it('streams an object too large to hold, in its place', async () => {
+  it('fetches an object too large to hold as ranges, several at once, yielded in order', async () => {
     const items = [
       { id: 1, size: 10 },
       { id: 2, size: 1000 },
@@ -70,18 +71,45 @@ describe('fetchInOrder', () => {
     ];
     const fake = scrambledSource();
     const kinds: string[] = [];
-    for await (const { item, body } of fetchInOrder(items, fake.source, {
+    const fetch = new OrderedFetch(items, fake.source, {
       concurrency: 4,
-      maxBytesInFlight: 100,
-      streamAbove: 100,
-    })) {
+      pieceSize: 100,
+      budget: new ByteBudget(300),
+    });
+    for await (const { item, body } of fetch.members()) {
       kinds.push(`${item.id}:${body.kind}`);
-      fake.consumed(item.size);
-      if (body.kind === 'stream')
-        for await (const chunk of body.chunks) expect(chunk.length).toBeLessThanOrEqual(4);
+      if (body.kind === 'stream') {
+        let at = 0;
+        for await (const chunk of body.chunks) {
+          expect(chunk.length).toBe(100);
+          expect(chunk[0]).toBe((item.id + at) % 256);
+          at += chunk.length;
+          fake.consumed(chunk.length);
+        }
+        expect(at).toBe(1000);
+      } else fake.consumed(item.size);
     }
     fake.stop();
     expect(kinds).toEqual(['1:buffer', '2:stream', '3:buffer']);
-    expect(fake.stats().peak).toBeLessThan(1000);
+    expect(fake.ranges).toEqual(
+      Array.from({ length: 10 }, (_, index) => `2:${index * 100}-${index * 100 + 100}`),
+    );
+    expect(fake.stats().peakInFlight).toBeGreaterThan(1);
+    expect(fake.stats().peak).toBeLessThanOrEqual(300 + 100);
+  });
+
+  it('shares one budget between fetches, and gives back what an abandoned one held', async () => {
+    const budget = new ByteBudget(100);
+    const fake = scrambledSource();
+    const items = Array.from({ length: 20 }, (_, id) => ({ id, size: 20 }));
+    const abandoned = new OrderedFetch(items, fake.source, { concurrency: 8, pieceSize: 100, budget });
+    // The first fetch took the whole budget: the second still starts the object its consumer needs.
+    const other = new OrderedFetch(items, fake.source, { concurrency: 8, pieceSize: 100, budget });
+    const first = await other.members().next();
+    expect(first.value?.item.id).toBe(0);
+    abandoned.close();
+    other.close();
+    fake.stop();
+    expect(budget.take(100)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { onThrottle } from '../../source/aws/request-middleware.js';
 import { uploadOutput } from '../../source/engine/upload-output.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { endpoint, getBytes, newBucket, putObjects, testClient } from '../support/s3.js';
+import { Slots } from '../../source/engine/run-budget.js';
 
 const s3 = testClient();
 afterAll(() => s3.destroy());
@@ -36,7 +37,9 @@ describe('uploadOutput on AWS (fullObjectChecksum)', () => {
           bucket,
           key: 'out',
           body: chunksOf(data, 64 * 1024),
+          expectedSize: size,
           partSize: 5 * 1024 * 1024,
+          partBuffers: new Slots(4),
           queueSize: 2,
           condition: { absent: true },
           contentType: 'text/plain',

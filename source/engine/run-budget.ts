@@ -1,0 +1,84 @@
+/**
+ * What every period of a run draws from, so that running more periods at once costs neither more
+ * memory nor more connections than one period at full speed: GET slots, bytes fetched ahead, part
+ * buffers, and the slots of periods streaming at once. All first come, first served.
+ */
+
+/** A counting semaphore. */
+export class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+
+  /** Resolves with the function that gives the slot back (call it once). */
+  async take(): Promise<() => void> {
+    if (this.free > 0 && this.waiting.length === 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    };
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const give = await this.take();
+    try {
+      return await task();
+    } finally {
+      give();
+    }
+  }
+}
+
+/**
+ * Bytes a run may hold downloaded but not yet written, across its periods. A period whose queue is
+ * empty may always take what its next object needs (even past the limit), so every period keeps
+ * moving; everything fetched ahead of that waits for room.
+ */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Takes `bytes` if they fit, or unconditionally with `always`; false when they do not fit. */
+  take(bytes: number, always = false): boolean {
+    if (!always && this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
+}
+
+export interface RunBudget {
+  /** GETs in flight across the run (one pool, as the fastest hand-written loop has). */
+  readonly gets: Slots;
+  /** Periods downloading and uploading at once; verifying, recording and deleting take none. */
+  readonly streams: Slots;
+  /** Output parts held in memory across the run: being filled, or uploading. */
+  readonly parts: Slots;
+  readonly bytesAhead: ByteBudget;
+}
+
+export function runBudget(options: {
+  readonly downloadConcurrency: number;
+  readonly periodConcurrency: number;
+  readonly partBuffers: number;
+  readonly maxBytesInFlight: number;
+}): RunBudget {
+  return {
+    gets: new Slots(options.downloadConcurrency),
+    streams: new Slots(options.periodConcurrency),
+    parts: new Slots(options.partBuffers),
+    bytesAhead: new ByteBudget(options.maxBytesInFlight),
+  };
+}
