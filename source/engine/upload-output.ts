@@ -78,22 +78,38 @@ async function digestBase64(checksum: Crc64Nvme | undefined): Promise<string | u
 /** An answer from S3 (any status) means the request was decided; a transport error leaves it open. */
 const answered = (error: unknown): boolean => httpStatus(error) !== undefined;
 
-/** Cuts a stream of chunks into parts of `partSize` bytes (the last may be shorter). */
-async function* partsOf(body: AsyncIterable<Buffer>, partSize: number): AsyncGenerator<Buffer> {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
+/**
+ * Cuts a stream of chunks into parts of `partSize` bytes (the last may be shorter), copying each
+ * chunk once into its part: holding the chunks and joining them would need twice the memory. With
+ * `partSize` Infinity the whole stream is one part, first sized for `expected` bytes.
+ */
+export async function* partsOf(
+  body: AsyncIterable<Buffer>,
+  partSize: number,
+  expected = partSize,
+): AsyncGenerator<Buffer> {
+  const whole = !Number.isFinite(partSize);
+  let part = Buffer.allocUnsafe(Math.max(1, whole ? expected : partSize));
+  let filled = 0;
   for await (const chunk of body) {
-    held.push(chunk);
-    heldBytes += chunk.length;
-    while (heldBytes >= partSize) {
-      const joined = Buffer.concat(held);
-      yield joined.subarray(0, partSize);
-      const rest = joined.subarray(partSize);
-      held = rest.length > 0 ? [rest] : [];
-      heldBytes = rest.length;
+    for (let at = 0; at < chunk.length;) {
+      if (filled === part.length) {
+        // Only a whole-stream part outgrows its size (separators the plan could not count).
+        const larger = Buffer.allocUnsafe(part.length * 2);
+        part.copy(larger, 0, 0, filled);
+        part = larger;
+      }
+      const taken = chunk.copy(part, filled, at, Math.min(chunk.length, at + part.length - filled));
+      filled += taken;
+      at += taken;
+      if (!whole && filled === partSize) {
+        yield part;
+        part = Buffer.allocUnsafe(partSize);
+        filled = 0;
+      }
     }
   }
-  if (heldBytes > 0 || held.length > 0) yield Buffer.concat(held);
+  if (filled > 0) yield part.subarray(0, filled);
 }
 
 /** A part's bytes and the buffer slot they hold until they are sent. */
@@ -130,7 +146,9 @@ export async function uploadOutput(request: OutputUpload): Promise<UploadedOutpu
   const checksum = request.fullObjectChecksum ? new Crc64Nvme() : undefined;
   const single = request.expectedSize <= request.partSize;
   // One part as large as the output for a single PUT; parts of partSize otherwise.
-  const parts = partsOf(request.body, single ? Infinity : request.partSize)[Symbol.asyncIterator]();
+  const parts = partsOf(request.body, single ? Infinity : request.partSize, request.expectedSize)[
+    Symbol.asyncIterator
+  ]();
   // Nothing has been sent while the first part is read: a failure here leaves nothing.
   const first = await nextPart(parts, request.partBuffers).catch((error: unknown) => {
     throw new OutputWriteError(error, true);
