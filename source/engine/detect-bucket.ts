@@ -4,15 +4,22 @@ import { cloudTrail } from '../layouts/cloudtrail.js';
 import { scoreSample, type Detection, type DetectionCandidate } from '../layouts/detect.js';
 import { parseManifest } from './manifest.js';
 import type { Layout } from '../layouts/index.js';
-import { getText, listChildren } from './s3-objects.js';
+import { childrenLister, getText } from './s3-objects.js';
 import type { EngineContext } from './types.js';
 
 const TOP_LEVEL_SAMPLED = 20;
+/** Keys sampled per listing: enough to tell the layouts apart, and a page S3 lists quickly. */
+const SAMPLE_PAGE = 200;
 
 async function firstPage(ctx: EngineContext, prefix: string, delimiter?: string, signal?: AbortSignal) {
   return ctx.s3
     .send(
-      new ListObjectsV2Command({ Bucket: ctx.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 }),
+      new ListObjectsV2Command({
+        Bucket: ctx.bucket,
+        Prefix: prefix,
+        Delimiter: delimiter,
+        MaxKeys: SAMPLE_PAGE,
+      }),
       {
         abortSignal: signal,
       },
@@ -46,9 +53,7 @@ export async function sampleKeys(
     if (at >= 0 && (at === 0 || key[at - 1] === '/')) trailRoots.add(key.slice(0, at));
   }
   for (const root of [...trailRoots].slice(0, 3)) {
-    const series = await cloudTrail.discoverSeries(root, (child) =>
-      listChildren(ctx.s3, ctx.bucket, child, signal),
-    );
+    const series = await cloudTrail.discoverSeries(root, childrenLister(ctx.s3, ctx.bucket, signal));
     for (const one of series.slice(0, 2)) {
       const page = await firstPage(ctx, one.base, undefined, signal);
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);

@@ -4,7 +4,7 @@ import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest } from './manifest.js';
 import { diffAgainstOutput, planProblem, type PeriodDiff } from './plan-diff.js';
-import { getText, headObject, listChildren, listPages, type TextObject } from './s3-objects.js';
+import { childrenLister, getText, headObject, listPages, type TextObject } from './s3-objects.js';
 import type { EngineContext, Member, ObjectHead, Plan, PeriodPlan } from './types.js';
 
 export interface PlanRequest {
@@ -24,7 +24,7 @@ export async function discoverSeries(
   root: string,
   signal?: AbortSignal,
 ): Promise<Series[]> {
-  return layout.discoverSeries(root, (prefix) => listChildren(ctx.s3, ctx.bucket, prefix, signal));
+  return layout.discoverSeries(root, childrenLister(ctx.s3, ctx.bucket, signal));
 }
 
 /** The tool's own outputs, by name: `…_collapsed`, `…_collapsed.json.gz`. */
@@ -68,6 +68,9 @@ export async function listPeriodMembers(
   members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
   return { members, otherOutputs };
 }
+
+/** Periods planned at once: each is a listing, then a read of its manifest and its output. */
+const PLAN_CONCURRENCY = 16;
 
 /** How often the planner reads a period's output and manifest again when they disagree. */
 const CONSISTENT_READS = 3;
@@ -205,7 +208,7 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
         ...(diff.problem ? { problem: diff.problem } : {}),
       };
     },
-    { concurrency: 8, signal },
+    { concurrency: PLAN_CONCURRENCY, signal },
   );
   return { bucket: ctx.bucket, layout: layout.id, root, by: request.by, series, periods };
 }

@@ -71,6 +71,34 @@ export async function listChildren(
   return children;
 }
 
+/** How long a delimiter listing is reused: detection and planning ask for the same ones seconds apart. */
+const CHILDREN_FRESH_MS = 60_000;
+const childrenSeen = new WeakMap<S3Client, Map<string, { at: number; children: Promise<string[]> }>>();
+
+/**
+ * `listChildren` for one bucket, remembering each answer for a minute: finding a trail's series
+ * takes a delimiter listing per level, and detection and the plan walk the same levels.
+ */
+export function childrenLister(
+  s3: S3Client,
+  bucket: string,
+  signal?: AbortSignal,
+): (prefix: string) => Promise<string[]> {
+  let seen = childrenSeen.get(s3);
+  if (!seen) childrenSeen.set(s3, (seen = new Map()));
+  const memo = seen;
+  return (prefix) => {
+    const key = `${bucket}\u0000${prefix}`;
+    const known = memo.get(key);
+    if (known && Date.now() - known.at < CHILDREN_FRESH_MS) return known.children;
+    const children = listChildren(s3, bucket, prefix, signal);
+    memo.set(key, { at: Date.now(), children });
+    // A failed listing is not remembered: the next caller asks S3 again.
+    children.catch(() => memo.delete(key));
+    return children;
+  };
+}
+
 const isNotFound = (error: unknown): boolean =>
   httpStatus(error) === 404 || ['NotFound', 'NoSuchKey'].includes(errorCode(error));
 
