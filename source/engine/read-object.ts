@@ -114,14 +114,28 @@ export async function* readObject(
   }
 }
 
-/** The whole object in memory (small members are fetched ahead this way). */
+/**
+ * The whole object (or range) in memory, copied once into a buffer of the size the plan expects:
+ * holding the chunks and joining them would need twice that. More bytes than expected (the object
+ * changed) are kept too, so the caller sees the size that came.
+ */
 export async function readWhole(
   s3: S3Client,
   bucket: string,
   version: ObjectVersion,
   options: ReadOptions = {},
 ): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of readObject(s3, bucket, version, options)) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  const expected = options.range ? options.range.end - options.range.start : version.size;
+  let data = Buffer.allocUnsafe(expected);
+  let filled = 0;
+  for await (const chunk of readObject(s3, bucket, version, options)) {
+    if (filled + chunk.length > data.length) {
+      const larger = Buffer.allocUnsafe(Math.max(data.length * 2, filled + chunk.length));
+      data.copy(larger, 0, 0, filled);
+      data = larger;
+    }
+    chunk.copy(data, filled);
+    filled += chunk.length;
+  }
+  return filled === data.length ? data : data.subarray(0, filled);
 }

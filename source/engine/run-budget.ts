@@ -59,13 +59,47 @@ export class ByteBudget {
   }
 }
 
+/**
+ * Part buffers the run fills and uploads, reused from part to part: a run that allocated a fresh one
+ * for each part left them for the garbage collector, and peak memory followed the output's size.
+ * A part larger than the pool's (a huge output's part size grows) gets a buffer of its own.
+ */
+export class BufferPool {
+  private readonly slots: Slots;
+  private readonly idle: Buffer[] = [];
+
+  constructor(
+    count: number,
+    readonly size: number,
+  ) {
+    this.slots = new Slots(count);
+  }
+
+  /** A buffer of `size` bytes; `give` returns it once nothing reads it any more (its part is sent). */
+  async take(size: number): Promise<{ buffer: Buffer; give: () => void }> {
+    const giveSlot = await this.slots.take();
+    const pooled = size === this.size;
+    const buffer = (pooled ? this.idle.pop() : undefined) ?? Buffer.allocUnsafe(size);
+    let given = false;
+    return {
+      buffer,
+      give: () => {
+        if (given) return;
+        given = true;
+        if (pooled) this.idle.push(buffer);
+        giveSlot();
+      },
+    };
+  }
+}
+
 export interface RunBudget {
   /** GETs in flight across the run (one pool, as the fastest hand-written loop has). */
   readonly gets: Slots;
   /** Periods downloading and uploading at once; verifying, recording and deleting take none. */
   readonly streams: Slots;
   /** Output parts held in memory across the run: being filled, or uploading. */
-  readonly parts: Slots;
+  readonly parts: BufferPool;
   readonly bytesAhead: ByteBudget;
 }
 
@@ -73,12 +107,13 @@ export function runBudget(options: {
   readonly downloadConcurrency: number;
   readonly periodConcurrency: number;
   readonly partBuffers: number;
+  readonly partSize: number;
   readonly maxBytesInFlight: number;
 }): RunBudget {
   return {
     gets: new Slots(options.downloadConcurrency),
     streams: new Slots(options.periodConcurrency),
-    parts: new Slots(options.partBuffers),
+    parts: new BufferPool(options.partBuffers, options.partSize),
     bytesAhead: new ByteBudget(options.maxBytesInFlight),
   };
 }

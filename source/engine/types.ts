@@ -144,10 +144,10 @@ export interface RunOptions {
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   periodConcurrency: 4,
   downloadConcurrency: 32,
-  maxBytesInFlight: 32 * 1024 * 1024,
+  maxBytesInFlight: 16 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
-  partBuffers: 6,
+  partBuffers: 5,
   settleMs: 10_000,
   tool: 's3collapse-tui',
 };

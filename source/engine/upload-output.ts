@@ -11,7 +11,7 @@ import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
 import pMap from 'p-map';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
-import type { Slots } from './run-budget.js';
+import type { BufferPool } from './run-budget.js';
 import { abortMultipartUpload } from './s3-objects.js';
 import {
   AnotherRunError,
@@ -29,7 +29,7 @@ export interface OutputUpload {
   readonly expectedSize: number;
   readonly partSize: number;
   /** Part buffers the run may hold, shared by its periods; each part holds one until it is sent. */
-  readonly partBuffers: Slots;
+  readonly partBuffers: BufferPool;
   /** Parts uploading at once; also how many parts of memory the upload may hold. */
   readonly queueSize: number;
   readonly condition: WriteCondition;
@@ -79,55 +79,67 @@ async function digestBase64(checksum: Crc64Nvme | undefined): Promise<string | u
 const answered = (error: unknown): boolean => httpStatus(error) !== undefined;
 
 /**
- * Cuts a stream of chunks into parts of `partSize` bytes (the last may be shorter), copying each
- * chunk once into its part: holding the chunks and joining them would need twice the memory. With
- * `partSize` Infinity the whole stream is one part, first sized for `expected` bytes.
+ * Cuts a stream of chunks into parts, filling buffers it is handed: each chunk is copied once, into
+ * a buffer the run reuses, instead of held and joined (which needs twice the memory and leaves an
+ * output's worth of garbage behind every part).
  */
-export async function* partsOf(
-  body: AsyncIterable<Buffer>,
-  partSize: number,
-  expected = partSize,
-): AsyncGenerator<Buffer> {
-  const whole = !Number.isFinite(partSize);
-  let part = Buffer.allocUnsafe(Math.max(1, whole ? expected : partSize));
-  let filled = 0;
-  for await (const chunk of body) {
-    for (let at = 0; at < chunk.length;) {
+export class PartCutter {
+  private readonly chunks: AsyncIterator<Buffer>;
+  private rest: Buffer = Buffer.alloc(0);
+  private ended = false;
+
+  constructor(body: AsyncIterable<Buffer>) {
+    this.chunks = body[Symbol.asyncIterator]();
+  }
+
+  /**
+   * The next part, in `into` (a view of it when the stream ends first); with `whole`, the rest of
+   * the stream, in a larger buffer if it does not fit. Undefined once the stream is done.
+   */
+  async fill(into: Buffer, whole = false): Promise<Buffer | undefined> {
+    let part = into;
+    let filled = 0;
+    for (;;) {
+      if (this.rest.length === 0) {
+        if (this.ended) break;
+        const next = await this.chunks.next();
+        if (next.done) this.ended = true;
+        else this.rest = next.value;
+        continue;
+      }
       if (filled === part.length) {
-        // Only a whole-stream part outgrows its size (separators the plan could not count).
-        const larger = Buffer.allocUnsafe(part.length * 2);
+        if (!whole) break;
+        // Only a whole-stream part outgrows its buffer (separators the plan could not count).
+        const larger = Buffer.allocUnsafe(Math.max(1, part.length * 2));
         part.copy(larger, 0, 0, filled);
         part = larger;
       }
-      const taken = chunk.copy(part, filled, at, Math.min(chunk.length, at + part.length - filled));
+      const taken = this.rest.copy(part, filled, 0, Math.min(this.rest.length, part.length - filled));
       filled += taken;
-      at += taken;
-      if (!whole && filled === partSize) {
-        yield part;
-        part = Buffer.allocUnsafe(partSize);
-        filled = 0;
-      }
+      this.rest = this.rest.subarray(taken);
     }
+    return filled > 0 ? part.subarray(0, filled) : undefined;
   }
-  if (filled > 0) yield part.subarray(0, filled);
 }
 
-/** A part's bytes and the buffer slot they hold until they are sent. */
+/** A part's bytes and the buffer they sit in, held until they are sent. */
 interface HeldPart {
   readonly data: Buffer;
   readonly give: () => void;
 }
 
-/** The next part, read once a buffer slot is free (so parts in memory never pass the run's budget). */
-async function nextPart(parts: AsyncIterator<Buffer>, slots: Slots): Promise<HeldPart | undefined> {
-  const give = await slots.take();
+/** The next part, read once the run's part buffers have one free (so parts never pass its budget). */
+async function nextPart(
+  parts: PartCutter,
+  pool: BufferPool,
+  size: number,
+  whole = false,
+): Promise<HeldPart | undefined> {
+  const { buffer, give } = await pool.take(size);
   try {
-    const next = await parts.next();
-    if (next.done) {
-      give();
-      return undefined;
-    }
-    return { data: next.value, give };
+    const data = await parts.fill(buffer, whole);
+    if (!data) give();
+    return data ? { data, give } : undefined;
   } catch (error) {
     give();
     throw error;
@@ -146,13 +158,14 @@ export async function uploadOutput(request: OutputUpload): Promise<UploadedOutpu
   const checksum = request.fullObjectChecksum ? new Crc64Nvme() : undefined;
   const single = request.expectedSize <= request.partSize;
   // One part as large as the output for a single PUT; parts of partSize otherwise.
-  const parts = partsOf(request.body, single ? Infinity : request.partSize, request.expectedSize)[
-    Symbol.asyncIterator
-  ]();
+  const parts = new PartCutter(request.body);
   // Nothing has been sent while the first part is read: a failure here leaves nothing.
-  const first = await nextPart(parts, request.partBuffers).catch((error: unknown) => {
-    throw new OutputWriteError(error, true);
-  });
+  // A single PUT fits one part's buffer (it grows if the separators make the output a little larger).
+  const first = await nextPart(parts, request.partBuffers, request.partSize, single).catch(
+    (error: unknown) => {
+      throw new OutputWriteError(error, true);
+    },
+  );
   if (single) {
     try {
       return await putWhole(request, first?.data ?? Buffer.alloc(0), checksum);
@@ -200,7 +213,7 @@ async function putWhole(
 async function uploadParts(
   request: OutputUpload,
   first: HeldPart | undefined,
-  rest: AsyncIterator<Buffer>,
+  rest: PartCutter,
   checksum: Crc64Nvme | undefined,
 ): Promise<UploadedOutput> {
   const { s3, bucket, key, signal } = request;
@@ -242,9 +255,9 @@ async function uploadParts(
     let number = 0;
     if (first) yield { number: ++number, part: first };
     for (
-      let part = await nextPart(rest, request.partBuffers);
+      let part = await nextPart(rest, request.partBuffers, request.partSize);
       part;
-      part = await nextPart(rest, request.partBuffers)
+      part = await nextPart(rest, request.partBuffers, request.partSize)
     ) {
       held.add(part);
       yield { number: ++number, part };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partsOf } from '../../source/engine/upload-output.js';
+import { PartCutter } from '../../source/engine/upload-output.js';
 
 async function* chunks(data: Buffer, sizes: readonly number[]) {
   let at = 0;
@@ -12,13 +12,16 @@ async function* chunks(data: Buffer, sizes: readonly number[]) {
 
 const bytes = (length: number) => Buffer.from(Array.from({ length }, (_, index) => (index * 7) % 251));
 
-async function collect(parts: AsyncIterable<Buffer>): Promise<Buffer[]> {
-  const all: Buffer[] = [];
-  for await (const part of parts) all.push(Buffer.from(part));
-  return all;
+/** Cuts with one reused buffer, as the run's pool does: each part is copied out before the next fill. */
+async function cut(cutter: PartCutter, size: number): Promise<Buffer[]> {
+  const reused = Buffer.alloc(size);
+  const parts: Buffer[] = [];
+  for (let part = await cutter.fill(reused); part; part = await cutter.fill(reused))
+    parts.push(Buffer.from(part));
+  return parts;
 }
 
-describe('partsOf', () => {
+describe('PartCutter', () => {
   it.each([
     ['chunks smaller than a part', 1000, [7, 13], 64],
     ['chunks larger than a part', 1000, [150], 64],
@@ -26,23 +29,24 @@ describe('partsOf', () => {
     ['one byte chunks', 130, [1], 64],
   ])(
     '%s: parts of exactly the part size, the bytes unchanged and in order',
-    async (_, length, sizes, partSize) => {
+    async (_, length, sizes, size) => {
       const data = bytes(length);
-      const parts = await collect(partsOf(chunks(data, sizes), partSize));
-      expect(parts.slice(0, -1).every((part) => part.length === partSize)).toBe(true);
-      expect(parts.at(-1)!.length).toBeLessThanOrEqual(partSize);
+      const parts = await cut(new PartCutter(chunks(data, sizes)), size);
+      expect(parts.slice(0, -1).every((part) => part.length === size)).toBe(true);
+      expect(parts.at(-1)!.length).toBeLessThanOrEqual(size);
       expect(Buffer.concat(parts).equals(data)).toBe(true);
     },
   );
 
-  it('one part for the whole stream, growing past the size expected', async () => {
+  it('one part for the whole stream, growing past the buffer it was given', async () => {
     const data = bytes(500);
-    const parts = await collect(partsOf(chunks(data, [33]), Infinity, 100));
-    expect(parts).toHaveLength(1);
-    expect(parts[0]!.equals(data)).toBe(true);
+    const cutter = new PartCutter(chunks(data, [33]));
+    const whole = await cutter.fill(Buffer.alloc(100), true);
+    expect(whole?.equals(data)).toBe(true);
+    expect(await cutter.fill(Buffer.alloc(100), true)).toBeUndefined();
   });
 
   it('nothing for an empty stream', async () => {
-    expect(await collect(partsOf(chunks(Buffer.alloc(0), [1]), 64))).toEqual([]);
+    expect(await new PartCutter(chunks(Buffer.alloc(0), [1])).fill(Buffer.alloc(8))).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { onThrottle } from '../../source/aws/request-middleware.js';
 import { uploadOutput } from '../../source/engine/upload-output.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { endpoint, getBytes, newBucket, putObjects, testClient } from '../support/s3.js';
-import { Slots } from '../../source/engine/run-budget.js';
+import { BufferPool } from '../../source/engine/run-budget.js';
 
 const s3 = testClient();
 afterAll(() => s3.destroy());
@@ -39,7 +39,7 @@ describe('uploadOutput on AWS (fullObjectChecksum)', () => {
           body: chunksOf(data, 64 * 1024),
           expectedSize: size,
           partSize: 5 * 1024 * 1024,
-          partBuffers: new Slots(4),
+          partBuffers: new BufferPool(4, 5 * 1024 * 1024),
           queueSize: 2,
           condition: { absent: true },
           contentType: 'text/plain',
