@@ -130,6 +130,7 @@ function verify(
   period: PeriodPlan,
   found: HeadWithMetadata | null,
   uploaded: UploadedOutput,
+  concatenation: Concatenation,
   runId: string,
 ): VerifiedBy {
   if (found && found.metadata['s3collapse-run'] !== runId) {
@@ -141,15 +142,21 @@ function verify(
       fix: 'Run again once the other run is done.',
     });
   }
+  // What was streamed must be all the plan holds: no failure on the way may end it early unseen.
+  const streamed = concatenation.members.length;
   const problem = !found
     ? 'nothing is there'
-    : found.size !== uploaded.size
-      ? `${found.size} bytes, not the ${uploaded.size} streamed`
-      : uploaded.etag && found.etag !== uploaded.etag
-        ? 'its ETag is not the upload’s'
-        : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
-          ? 'S3’s CRC64NVME differs from the one computed while streaming'
-          : undefined;
+    : streamed !== period.incoming.length || concatenation.bytes < expectedBytes(period)
+      ? `only ${streamed} of the ${period.incoming.length} inputs (${concatenation.bytes} of ${expectedBytes(period)} bytes) were streamed`
+      : uploaded.size !== concatenation.bytes
+        ? `${uploaded.size} bytes were uploaded, not the ${concatenation.bytes} streamed`
+        : found.size !== uploaded.size
+          ? `${found.size} bytes, not the ${uploaded.size} streamed`
+          : uploaded.etag && found.etag !== uploaded.etag
+            ? 'its ETag is not the upload’s'
+            : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
+              ? 'S3’s CRC64NVME differs from the one computed while streaming'
+              : undefined;
   if (problem) {
     throw new PeriodFailure({
       code: 'verification-failed',
@@ -263,7 +270,7 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
 
   progress.stage = 'verify';
   const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle);
-  const verifiedBy = verify(period, found, uploaded, runId);
+  const verifiedBy = verify(period, found, uploaded, concatenation, runId);
   const sha256 = concatenation.sha256();
   scope.emit({ type: 'period-verified', periodId: period.id, size: uploaded.size, sha256 });
 

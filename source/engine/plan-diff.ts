@@ -48,13 +48,17 @@ export function diffAgainstOutput(listed: readonly Member[], state: OutputState)
   const { outputKey, manifestKey, head } = state;
   if (state.manifest === null) {
     if (head) {
-      return failed(
-        planProblem(
-          'output-without-manifest',
-          `${outputKey} already exists but has no manifest (${manifestKey}).`,
-          'Move it away, or put the outputs elsewhere with --out-prefix.',
+      return {
+        ...failed(
+          planProblem(
+            'output-without-manifest',
+            `${outputKey} already exists but has no manifest (${manifestKey}).`,
+            'Move it away, or put the outputs elsewhere with --out-prefix.',
+          ),
         ),
-      );
+        // Another run may have written its manifest, then its output, between the two reads.
+        inconsistent: true,
+      };
     }
     return {
       incoming: [...listed],

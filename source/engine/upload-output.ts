@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
-import pMap from 'p-map';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import type { BufferPool } from './run-budget.js';
 import { abortMultipartUpload } from './s3-objects.js';
@@ -100,6 +99,8 @@ export class PartCutter {
     let part = into;
     let filled = 0;
     for (;;) {
+      // A full part is returned before the next chunk is asked for: that may not have come yet.
+      if (filled === part.length && !whole) break;
       if (this.rest.length === 0) {
         if (this.ended) break;
         const next = await this.chunks.next();
@@ -108,7 +109,6 @@ export class PartCutter {
         continue;
       }
       if (filled === part.length) {
-        if (!whole) break;
         // Only a whole-stream part outgrows its buffer (separators the plan could not count).
         const larger = Buffer.allocUnsafe(Math.max(1, part.length * 2));
         part.copy(larger, 0, 0, filled);
@@ -249,60 +249,64 @@ async function uploadParts(
 
   let size = 0;
   let loaded = 0;
-  // Every part read holds a buffer slot until it is sent; whatever stops the upload gives them back.
-  const held = new Set<HeldPart>(first ? [first] : []);
-  async function* numbered(): AsyncGenerator<{ number: number; part: HeldPart }> {
-    let number = 0;
-    if (first) yield { number: ++number, part: first };
-    for (
-      let part = await nextPart(rest, request.partBuffers, request.partSize);
-      part;
-      part = await nextPart(rest, request.partBuffers, request.partSize)
-    ) {
-      held.add(part);
-      yield { number: ++number, part };
+  const sendPart = async (number: number, { data, give }: HeldPart): Promise<CompletedPart> => {
+    try {
+      const answer = await s3
+        .send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: number,
+            Body: data,
+            ContentMD5: md5(data),
+            ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
+          }),
+          { abortSignal: signal },
+        )
+        .catch((error: unknown) => {
+          throw explainS3Error(error, { operation: 'UploadPart', bucket, key });
+        });
+      loaded += data.length;
+      request.onUploaded(loaded);
+      return { PartNumber: number, ETag: answer.ETag, ChecksumCRC64NVME: answer.ChecksumCRC64NVME };
+    } finally {
+      give();
     }
-  }
-  const sent = (part: HeldPart): void => {
-    held.delete(part);
-    part.give();
   };
-  let completed: CompletedPart[];
+
+  // Parts are read one after another, in order, while up to queueSize upload. An explicit loop, not
+  // p-map over a generator: with a second pull queued, p-map 7.1 can resolve on the queued `done`
+  // and drop the error of the pull before it — a failed read would complete a truncated output.
+  const completed: CompletedPart[] = [];
+  const uploading = new Set<Promise<void>>();
+  let failure: { readonly reason: unknown } | undefined;
   try {
-    completed = await pMap(
-      numbered(),
-      async ({ number, part }): Promise<CompletedPart> => {
-        const { data } = part;
-        // Parts are cut in order, and this runs in that order before the first await.
-        checksum?.update(data);
-        size += data.length;
-        const answer = await s3
-          .send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: number,
-              Body: data,
-              ContentMD5: md5(data),
-              ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
-            }),
-            { abortSignal: signal },
-          )
-          .catch((error: unknown) => {
-            throw explainS3Error(error, { operation: 'UploadPart', bucket, key });
-          })
-          .finally(() => sent(part));
-        loaded += data.length;
-        request.onUploaded(loaded);
-        return { PartNumber: number, ETag: answer.ETag, ChecksumCRC64NVME: answer.ChecksumCRC64NVME };
-      },
-      { concurrency: request.queueSize, signal },
-    );
+    let number = 0;
+    for (let part = first; part; part = await nextPart(rest, request.partBuffers, request.partSize)) {
+      number += 1;
+      const index = number - 1;
+      checksum?.update(part.data);
+      size += part.data.length;
+      const sending = sendPart(number, part).then(
+        (done) => {
+          completed[index] = done;
+        },
+        (reason: unknown) => {
+          failure ??= { reason };
+        },
+      );
+      uploading.add(sending);
+      void sending.finally(() => uploading.delete(sending));
+      while (uploading.size >= request.queueSize && !failure) await Promise.race(uploading);
+      if (failure) throw failure.reason;
+      signal?.throwIfAborted();
+    }
+    await Promise.all(uploading);
+    if (failure) throw failure.reason;
   } catch (error) {
+    await Promise.allSettled(uploading);
     return abandon(error);
-  } finally {
-    for (const part of held) sent(part);
   }
   if (signal?.aborted) return abandon(signal.reason);
 

@@ -91,3 +91,40 @@ describe('onThrottle', () => {
     expect(client).toBeInstanceOf(S3Client);
   });
 });
+
+describe('uploadOutput when its input fails', () => {
+  it.each([1, 2, 3])(
+    'after %i uploaded part(s): it rejects with the input’s error, and no output is left',
+    async (partsBefore) => {
+      const bucket = await newBucket(s3, 'body-fails');
+      const part = 5 * 1024 * 1024;
+      const failure = new Error('the input could not be read');
+      let sentParts = 0;
+      async function* failingBody() {
+        for (let index = 0; index < partsBefore; index += 1) yield Buffer.alloc(part, `part ${index}\n`);
+        // Long enough for the parts before to finish uploading, so the failing read is the only pull.
+        const deadline = Date.now() + 10_000;
+        while (sentParts < partsBefore && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        throw failure;
+      }
+      const upload = uploadOutput({
+        s3,
+        bucket,
+        key: 'out',
+        body: failingBody(),
+        expectedSize: (partsBefore + 1) * part,
+        partSize: part,
+        partBuffers: new BufferPool(6, part),
+        queueSize: 4,
+        condition: { absent: true },
+        contentType: 'text/plain',
+        metadata: {},
+        fullObjectChecksum: false,
+        onUploaded: (loaded) => (sentParts = loaded / part),
+      });
+      await expect(upload).rejects.toMatchObject({ reason: failure, leftNothing: true });
+      await expect(getBytes(s3, bucket, 'out')).rejects.toThrow();
+    },
+  );
+});
