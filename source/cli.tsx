@@ -9,6 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import type { ConnectionOptions } from './aws/s3-client.js';
+import { isCommandName, loadCommand } from './commands/command.js';
 import type { Face } from './job/face.js';
 import type { Demo } from './demo/demo.js';
 import { isUserError, messageOf } from './errors.js';
@@ -111,7 +112,28 @@ function printInterrupted(json: boolean): ExitCode {
   return ExitCode.Interrupted;
 }
 
+/** `explain`, `verify`, `restore`: each parses its own flags. */
+async function runCommand(argv: readonly string[]): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (!isCommandName(name)) throw new Error(`not a subcommand: ${name}`);
+  const json = rest.includes('--json');
+  try {
+    const command = await loadCommand(name);
+    return await command({
+      argv: rest,
+      signal: controller.signal,
+      now: () => new Date(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  } catch (error) {
+    if (controller.signal.aborted) return printInterrupted(json);
+    return printError(error, json);
+  }
+}
+
 async function main(argv: readonly string[]): Promise<ExitCode> {
+  if (isCommandName(argv[0])) return runCommand(argv);
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);

@@ -38,6 +38,14 @@ const SHORT_LAYOUT_NAMES: Readonly<Record<LayoutId, string>> = {
   's3-access-simple': 'S3 access logs',
   's3-access-partitioned': 'S3 access logs (partitioned)',
   cloudtrail: 'CloudTrail',
+  elb: 'Load balancer logs',
+  'elb-classic': 'Classic ELB logs',
+  'vpc-flow': 'VPC Flow Logs',
+  'vpc-flow-hive': 'VPC Flow Logs (Hive)',
+  cloudfront: 'CloudFront logs',
+  redshift: 'Redshift audit logs',
+  waf: 'WAF logs',
+  'key-pattern': 'Your key pattern',
 };
 
 export interface AppProps {

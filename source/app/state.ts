@@ -1,4 +1,5 @@
 import { layoutFromFlags, type JobOutcome, type JobPlan, type LayoutChoice } from '../job/collapse-job.js';
+import { layoutById } from '../layouts/index.js';
 import type { CliOptions } from '../options.js';
 import type { Granularity, Period } from '../periods.js';
 
@@ -124,7 +125,7 @@ export function appReducer(state: AppState, intent: Intent): AppState {
         ...NO_PLAN,
       });
     case 'choose-layout':
-      return go(state, intent.layout.layout === 'cloudtrail' ? 'series' : 'range', {
+      return go(state, layoutById(intent.layout.layout).pickSeries ? 'series' : 'range', {
         layout: intent.layout,
         seriesBases: undefined,
         ...NO_PLAN,

@@ -10,6 +10,10 @@ const FIELD_LABELS: Readonly<Record<KeyField['name'], string | undefined>> = {
   date: 'date',
   time: 'time UTC',
   unique: 'unique id',
+  resource: 'resource id',
+  logType: 'log type',
+  address: 'node IP',
+  partition: 'partition',
   literal: undefined,
 };
 

@@ -31,6 +31,7 @@ export const cloudTrail: Layout = {
   writtenBy: 'CloudTrail delivers a gzipped JSON file about every 5 minutes per account and region.',
   extension: '.json.gz',
   encoding: 'gzip',
+  pickSeries: true,
 
   parse(key: string): ParsedKey | undefined {
     const g = KEY.exec(key)?.groups;

@@ -26,6 +26,7 @@ export const s3AccessPartitioned: Layout = {
     'S3 delivers these best effort, every few seconds to hours after the request, into one folder per day.',
   extension: '',
   encoding: 'plain',
+  pickSeries: false,
 
   parse(key: string): ParsedKey | undefined {
     const g = KEY.exec(key)?.groups;

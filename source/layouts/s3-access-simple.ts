@@ -20,6 +20,7 @@ export const s3AccessSimple: Layout = {
     'S3 delivers these best effort, every few seconds to hours after the request, one object per batch.',
   extension: '',
   encoding: 'plain',
+  pickSeries: false,
 
   parse(key: string): ParsedKey | undefined {
     const groups = KEY.exec(key)?.groups;

@@ -1,10 +1,38 @@
 import type { Period } from '../periods.js';
 
-export type LayoutId = 's3-access-simple' | 's3-access-partitioned' | 'cloudtrail';
+export type LayoutId =
+  | 's3-access-simple'
+  | 's3-access-partitioned'
+  | 'cloudtrail'
+  | 'elb'
+  | 'elb-classic'
+  | 'vpc-flow'
+  | 'vpc-flow-hive'
+  | 'cloudfront'
+  | 'redshift'
+  | 'waf'
+  | 'key-pattern';
 
 /** One labelled piece of a key; the pieces of a parsed key concatenate back to the key. */
 export interface KeyField {
-  readonly name: 'prefix' | 'account' | 'region' | 'bucket' | 'date' | 'time' | 'unique' | 'literal' | 'org';
+  readonly name:
+    | 'prefix'
+    | 'account'
+    | 'region'
+    | 'bucket'
+    | 'date'
+    | 'time'
+    | 'unique'
+    | 'literal'
+    | 'org'
+    /** What the series is of: a load balancer, flow log, cluster, web ACL or distribution id. */
+    | 'resource'
+    /** Redshift's connectionlog / userlog / useractivitylog. */
+    | 'logType'
+    /** The IP address of the node that wrote the file (load balancers). */
+    | 'address'
+    /** A Hive partition such as `aws-region=eu-west-1/` (the partition's name is in its text). */
+    | 'partition';
   readonly text: string;
 }
 
@@ -43,6 +71,11 @@ export interface Layout {
   readonly extension: string;
   /** How AWS writes these objects: every input of an output must be so (and the output is too). */
   readonly encoding: 'plain' | 'gzip';
+  /**
+   * The guided app asks which series to collapse: one bucket often holds the trails, load balancers or
+   * distributions of several teams. Otherwise every series under the prefix is collapsed.
+   */
+  readonly pickSeries: boolean;
   /** The key if it fully matches an original log object of this layout, else undefined. */
   parse(key: string): ParsedKey | undefined;
   /** The narrowest prefix that lists every key of the period (and usually nothing else). */

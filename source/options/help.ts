@@ -42,7 +42,11 @@ export function helpText(flags: readonly FlagSpec[] = FLAG_LIST): string {
   );
   return [
     's3collapse-tui — collapse small AWS log objects into one verified object per period',
-    'Usage: s3collapse-tui [options]        (on a terminal, asks for whatever is missing)',
+    'Usage: s3collapse-tui [options]        (on a terminal, asks for whatever is missing)\n' +
+      '       s3collapse-tui explain KEY | explain --bucket B     how a log key is built, what happens to it\n' +
+      '       s3collapse-tui verify --bucket B [--prefix P]       check outputs against their manifests\n' +
+      '       s3collapse-tui restore --bucket B --output KEY      write the originals of an output back\n' +
+      '       (each subcommand takes --help)',
     ...sections,
     `Exit codes: ${ExitCode.Done} done, ${ExitCode.Unfinished} some period failed (nothing lost), ` +
       `${ExitCode.BadInput} bad input, ${ExitCode.Interrupted} interrupted.`,
