@@ -23,8 +23,9 @@ export async function discoverSeries(
   layout: Layout,
   root: string,
   signal?: AbortSignal,
+  periods?: readonly Period[],
 ): Promise<Series[]> {
-  return layout.discoverSeries(root, childrenLister(ctx.s3, ctx.bucket, signal));
+  return layout.discoverSeries(root, childrenLister(ctx.s3, ctx.bucket, signal), periods);
 }
 
 /** The tool's own outputs, by name: `…_collapsed`, `…_collapsed.json.gz`. */
@@ -152,7 +153,7 @@ export function outputKeyFor(layout: Layout, series: Series, period: Period, out
  */
 export async function planRun(ctx: EngineContext, request: PlanRequest, signal?: AbortSignal): Promise<Plan> {
   const { layout, root } = request;
-  const discovered = await discoverSeries(ctx, layout, root, signal);
+  const discovered = await discoverSeries(ctx, layout, root, signal, request.periods);
   const wanted = request.seriesBases;
   const unknown = (wanted ?? []).filter(
     (one) => !discovered.some((found) => found.base === one || found.label === one),

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { explainS3Error, httpStatus, errorCode } from '../aws/s3-errors.js';
 import type { ObjectHead } from './types.js';
+import type { ListChildren } from '../layouts/types.js';
 import {
   AnotherRunError,
   conditionHeaders,
@@ -46,6 +47,7 @@ export async function listChildren(
   bucket: string,
   prefix: string,
   signal?: AbortSignal,
+  delimiter = '/',
 ): Promise<string[]> {
   const children: string[] = [];
   let token: string | undefined;
@@ -55,7 +57,7 @@ export async function listChildren(
         new ListObjectsV2Command({
           Bucket: bucket,
           Prefix: prefix,
-          Delimiter: '/',
+          Delimiter: delimiter,
           ContinuationToken: token,
         }),
         {
@@ -79,19 +81,15 @@ const childrenSeen = new WeakMap<S3Client, Map<string, { at: number; children: P
  * `listChildren` for one bucket, remembering each answer for a minute: finding a trail's series
  * takes a delimiter listing per level, and detection and the plan walk the same levels.
  */
-export function childrenLister(
-  s3: S3Client,
-  bucket: string,
-  signal?: AbortSignal,
-): (prefix: string) => Promise<string[]> {
+export function childrenLister(s3: S3Client, bucket: string, signal?: AbortSignal): ListChildren {
   let seen = childrenSeen.get(s3);
   if (!seen) childrenSeen.set(s3, (seen = new Map()));
   const memo = seen;
-  return (prefix) => {
-    const key = `${bucket}\u0000${prefix}`;
+  return (prefix, delimiter = '/') => {
+    const key = `${bucket}\u0000${delimiter}\u0000${prefix}`;
     const known = memo.get(key);
     if (known && Date.now() - known.at < CHILDREN_FRESH_MS) return known.children;
-    const children = listChildren(s3, bucket, prefix, signal);
+    const children = listChildren(s3, bucket, prefix, signal, delimiter);
     memo.set(key, { at: Date.now(), children });
     // A failed listing is not remembered: the next caller asks S3 again.
     children.catch(() => memo.delete(key));

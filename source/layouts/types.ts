@@ -59,8 +59,11 @@ export interface ParsedKey {
   readonly fields: readonly KeyField[];
 }
 
-/** Lists the immediate child prefixes of a prefix (delimiter `/`); injected so layouts stay free of I/O. */
-export type ListChildren = (prefix: string) => Promise<string[]>;
+/**
+ * Lists the common prefixes one delimiter below a prefix (by default `/`: the child folders; `_` or
+ * `.` find the resource ids in file names); injected so layouts stay free of I/O.
+ */
+export type ListChildren = (prefix: string, delimiter?: string) => Promise<string[]>;
 
 export interface Layout {
   readonly id: LayoutId;
@@ -82,6 +85,10 @@ export interface Layout {
   listingPrefix(series: Series, period: Period): string;
   /** Where the period's output goes by default: in the period's own folder, beside its inputs. */
   outputKey(series: Series, period: Period): string;
-  /** Every series under a root, found with delimiter listings (cheap: a few requests). */
-  discoverSeries(root: string, listChildren: ListChildren): Promise<Series[]>;
+  /**
+   * Every series under a root, found with delimiter listings (cheap: a few requests). Where the series
+   * is named only in file names (a load balancer, a distribution), `periods` narrows the folders read
+   * to the run's range; without it every date folder is read, so no series is ever missed.
+   */
+  discoverSeries(root: string, listChildren: ListChildren, periods?: readonly Period[]): Promise<Series[]>;
 }
