@@ -121,7 +121,7 @@ describe('bad values: the message names the problem, the fix says what to type',
     [
       ['--layout', 'toString'],
       '--layout "toString" is not a layout this tool knows.',
-      'Use one of: auto, s3-access, s3-access-simple, s3-access-partitioned, cloudtrail.',
+      'Use one of: auto, s3-access, s3-access-simple, s3-access-partitioned, cloudtrail, load-balancer, elb, elb-classic, vpc-flow-logs, vpc-flow, vpc-flow-hive, cloudfront, redshift, waf.',
     ],
     [['--frm', '2024-05-01'], "Unknown option '--frm'", 'See s3collapse-tui --help.'],
   ];
@@ -247,6 +247,7 @@ describe('defaults', () => {
       readonly bucket?: string | undefined;
       readonly prefix?: string | undefined;
       readonly layout: string;
+      readonly keyPattern?: string | undefined;
       readonly series?: readonly string[] | undefined;
       readonly from?: string | undefined;
       readonly to?: string | undefined;

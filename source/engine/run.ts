@@ -24,7 +24,8 @@ export async function executePlan(
 ): Promise<RunResult> {
   const started = Date.now();
   const gates = new PrefixGates(options.downloadConcurrency);
-  for (const series of plan.series) gates.forPrefix(series.base);
+  // A series named in file names below date folders (Redshift) has a base no key starts with.
+  for (const series of plan.series) gates.forPrefix(series.keyPrefix ?? series.base);
   const stopListening = onThrottle(ctx.s3, ({ key }) => {
     if (key !== undefined) gates.forKey(key)?.throttled();
   });

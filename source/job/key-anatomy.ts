@@ -14,6 +14,7 @@ const FIELD_LABELS: Readonly<Record<KeyField['name'], string | undefined>> = {
   logType: 'log type',
   address: 'node IP',
   partition: 'partition',
+  wildcard: 'wildcard',
   literal: undefined,
 };
 

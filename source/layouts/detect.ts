@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { parseLogKey } from './index.js';
+import { parseLogKey, SUPPORTED_LAYOUTS } from './index.js';
 import type { Layout, LayoutId, ParsedKey } from './types.js';
 
 /** One layout found at one root, with what the sample says about it. */
@@ -24,7 +24,7 @@ export interface Detection {
   readonly manifests: readonly string[];
 }
 
-const MANIFEST_KEY = /(?:^|\/)_[^/]*_collapsed[^/]*\.manifest\.json$/;
+export const MANIFEST_KEY = /(?:^|\/)_[^/]*_collapsed[^/]*\.manifest\.json$/;
 
 /** Counts sampled keys per (layout, root), most matches first. */
 export function scoreSample(keys: readonly string[], layouts: readonly Layout[]): Detection {
@@ -74,16 +74,29 @@ export function scoreSample(keys: readonly string[], layouts: readonly Layout[])
   return { sampled: new Set(keys).size, candidates, other, otherSamples, manifests };
 }
 
-const MAX_LISTED = 3;
+/** Candidates named one a line, enough for a bucket holding a trail, load balancers, flow logs and WAF. */
+const MAX_LISTED = 8;
 
-/** The flags that pick each candidate, one a line (a long list on one line is unreadable). */
+/**
+ * The flags that pick each candidate, one a line (a long list on one line is unreadable); with
+ * `titled`, in columns with the layout's title, since the flags alone do not say what was found.
+ */
 function pickLines(
   candidates: readonly DetectionCandidate[],
   flag: (c: DetectionCandidate) => string,
+  titled = false,
 ): string {
-  const listed = candidates.slice(0, MAX_LISTED).map((c) => `    ${flag(c)}   (${c.matched} keys sampled)`);
-  const more = candidates.length - MAX_LISTED;
-  return [...listed.slice(0, -1), `${listed.at(-1)}${more > 0 ? ` (and ${more} more)` : ''}`].join('\n');
+  const listed = candidates.slice(0, MAX_LISTED);
+  const flags = listed.map(flag);
+  const counts = listed.map((c) => `(${c.matched} keys sampled)`);
+  const widest = (texts: readonly string[]) => (titled ? Math.max(...texts.map((text) => text.length)) : 0);
+  const lines = listed.map((c, index) => {
+    const line = `    ${flags[index]!.padEnd(widest(flags))}   ${counts[index]!.padEnd(widest(counts))}`;
+    return titled ? `${line}  ${c.title}` : line;
+  });
+  const more = candidates.length - listed.length;
+  if (more > 0) lines.push(`    and ${more} more: a narrower --prefix lists them`);
+  return lines.join('\n');
 }
 
 const quoted = (root: string): string => (/^[\w./-]+$/.test(root) ? root : JSON.stringify(root));
@@ -101,7 +114,7 @@ export function chooseCandidate(detection: Detection, where: string): DetectionC
       : ' It holds no objects.';
     throw new UserError(
       `No known log layout under ${where} (sampled ${detection.sampled} keys).${samples}`,
-      'Point --prefix at the folder that holds the logs; supported: S3 server access logs and CloudTrail.',
+      `Point --prefix at the folder that holds the logs; supported: ${SUPPORTED_LAYOUTS}.`,
     );
   }
   if (rest.length === 0) return first;
@@ -117,6 +130,7 @@ export function chooseCandidate(detection: Detection, where: string): DetectionC
     `Pick one with --layout and --prefix:\n${pickLines(
       detection.candidates,
       (c) => `--layout ${c.layout} --prefix ${quoted(c.root)}`,
+      true,
     )}`,
   );
 }

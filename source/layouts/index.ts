@@ -27,6 +27,11 @@ export const LAYOUTS: readonly Layout[] = [
   waf,
 ];
 
+/** The layouts this tool knows, as a newcomer reads them in an error's fix. */
+export const SUPPORTED_LAYOUTS =
+  'S3 server access logs, CloudTrail, Elastic Load Balancing (ALB, NLB, Classic), VPC Flow Logs, ' +
+  'CloudFront standard logs, Redshift audit logs and AWS WAF logs; --key-pattern for any other';
+
 /** What `--layout` accepts: a layout id, or a family name covering its variants. */
 export const LAYOUT_CHOICES: Readonly<Record<string, readonly LayoutId[]>> = {
   auto: [
@@ -56,9 +61,24 @@ export const LAYOUT_CHOICES: Readonly<Record<string, readonly LayoutId[]>> = {
   waf: ['waf'],
 };
 
+/**
+ * The `--key-pattern` layout of this run. It is built from a flag, not listed in LAYOUTS, so the job
+ * sets it once (source/job/collapse-job.ts `layoutFromFlags`) and every `layoutById('key-pattern')` —
+ * the engine, the faces — finds it. One process runs one job, so one slot is enough.
+ */
+let keyPatternInUse: Layout | undefined;
+
+export function useKeyPatternLayout(layout: Layout): void {
+  keyPatternInUse = layout;
+}
+
 export function layoutById(id: LayoutId): Layout {
+  if (id === 'key-pattern' && keyPatternInUse) return keyPatternInUse;
   const layout = LAYOUTS.find((candidate) => candidate.id === id);
-  if (!layout) throw new Error(`unknown layout ${id}`);
+  if (!layout)
+    throw new Error(
+      id === 'key-pattern' ? 'no --key-pattern layout was set (useKeyPatternLayout)' : `unknown layout ${id}`,
+    );
   return layout;
 }
 

@@ -35,3 +35,9 @@ export function childNames(prefixes: readonly string[], parent: string, pattern:
     .map((prefix) => prefix.slice(parent.length, -1))
     .filter((name) => pattern.test(name));
 }
+
+/**
+ * `20240501T1305Z` in a file name (named groups `stamp`, `Y`, `M`, `D`, `h`, `m`): the minute a file's
+ * interval ends (load balancers) or starts (VPC Flow Logs, CloudTrail).
+ */
+export const MINUTE_STAMP = String.raw`(?<stamp>(?<Y>\d{4})(?<M>\d{2})(?<D>\d{2})T(?<h>\d{2})(?<m>\d{2})Z)`;

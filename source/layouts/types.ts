@@ -32,7 +32,9 @@ export interface KeyField {
     /** The IP address of the node that wrote the file (load balancers). */
     | 'address'
     /** A Hive partition such as `aws-region=eu-west-1/` (the partition's name is in its text). */
-    | 'partition';
+    | 'partition'
+    /** What a `*` or `**` of a `--key-pattern` matched. */
+    | 'wildcard';
   readonly text: string;
 }
 
@@ -46,6 +48,16 @@ export interface Series {
   readonly root: string;
   /** Everything before the date part of a key; a stable id for the series. */
   readonly base: string;
+  /**
+   * The longest prefix every key of the series starts with, where `base` is not one (a series named
+   * only in file names, below date folders): the run's per-prefix request gates are keyed by it.
+   */
+  readonly keyPrefix?: string;
+  /**
+   * The series' keys sit in hour folders below the day folder (VPC Flow Logs' per-hour partitions):
+   * it changes where a period's keys are listed, not which series they belong to.
+   */
+  readonly hourFolders?: boolean;
   /** Short human name: `logs/`, `123456789012 eu-west-1`. */
   readonly label: string;
   readonly account?: string;
@@ -91,4 +103,6 @@ export interface Layout {
    * to the run's range; without it every date folder is read, so no series is ever missed.
    */
   discoverSeries(root: string, listChildren: ListChildren, periods?: readonly Period[]): Promise<Series[]>;
+  /** The `--key-pattern` a user layout was built from: manifests record it so a later run can rebuild it. */
+  readonly keyPattern?: string;
 }

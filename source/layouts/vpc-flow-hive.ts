@@ -1,19 +1,6 @@
-import type { Layout } from './types.js';
+import { vpcFlowHiveLayout } from './flow-log.js';
 
-// TODO(issue 14): not implemented yet; matches no key.
-export const vpcFlowHive: Layout = {
-  id: 'vpc-flow-hive',
-  title: 'VPC Flow Logs, Hive-compatible folders',
-  writtenBy: '',
-  extension: '',
-  encoding: 'gzip',
-  pickSeries: true,
-  parse: () => undefined,
-  listingPrefix: () => {
-    throw new Error('vpc-flow-hive: not implemented');
-  },
-  outputKey: () => {
-    throw new Error('vpc-flow-hive: not implemented');
-  },
-  discoverSeries: async () => [],
-};
+// The Hive-compatible S3 prefixes option:
+// `<root>AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=YYYY/month=MM/day=DD/[hour=HH/]<same file name>`
+// https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html
+export const vpcFlowHive = vpcFlowHiveLayout();

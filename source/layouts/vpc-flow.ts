@@ -1,19 +1,5 @@
-import type { Layout } from './types.js';
+import { vpcFlowLayout } from './flow-log.js';
 
-// TODO(issue 14): not implemented yet; matches no key.
-export const vpcFlow: Layout = {
-  id: 'vpc-flow',
-  title: 'VPC Flow Logs',
-  writtenBy: '',
-  extension: '',
-  encoding: 'gzip',
-  pickSeries: true,
-  parse: () => undefined,
-  listingPrefix: () => {
-    throw new Error('vpc-flow: not implemented');
-  },
-  outputKey: () => {
-    throw new Error('vpc-flow: not implemented');
-  },
-  discoverSeries: async () => [],
-};
+// `<root>AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/[HH/]<account>_vpcflowlogs_<region>_<flow log id>_<YYYYMMDDTHHmmZ>_<hash>.log.gz`
+// https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html
+export const vpcFlow = vpcFlowLayout();

@@ -44,7 +44,7 @@ describe('bad flags', () => {
     [['--from', '2024-02-30'], /is not a date/],
     [['--from', '2024-05-03', '--to', '2024-05-01'], /--from 2024-05-03 is after --to 2024-05-01/],
     [['--from', '2024-05-01', '--to', '2999-01-01'], /--to 2999-01-01 is in the future/],
-    [['--layout', 'elb'], /--layout "elb" is not a layout/],
+    [['--layout', 'syslog'], /--layout "syslog" is not a layout/],
     [['--by', 'week'], /--by "week" is not a granularity/],
     [['--concurrency', '0'], /--concurrency 0 is not a whole number/],
     [

@@ -101,9 +101,9 @@ describe('the guided demo in a real terminal', () => {
     expect(term.screen()).toContain('1/7 profile');
     term.write(ENTER);
 
-    await term.waitFor('3 of 3 buckets match', 20_000);
+    await term.waitFor('6 of 6 buckets match', 20_000);
     term.write('access');
-    await term.waitFor('1 of 3 buckets match');
+    await term.waitFor('1 of 6 buckets match');
     term.write(ENTER);
 
     await term.waitFor('How these keys are built', 20_000);

@@ -5,7 +5,7 @@ import type { EngineContext } from '../../engine/types.js';
 import { UserError } from '../../errors.js';
 import { formatCount } from '../../format.js';
 import type { DetectionCandidate } from '../../layouts/detect.js';
-import { layoutById } from '../../layouts/index.js';
+import { layoutById, SUPPORTED_LAYOUTS } from '../../layouts/index.js';
 import { periodOf } from '../../periods.js';
 import { Busy } from '../components/busy.js';
 import { ErrorLines } from '../components/error-lines.js';
@@ -127,7 +127,7 @@ export function LayoutScreen({ ctx, options, onChoose, onBack, onQuit }: LayoutS
               error={
                 new UserError(
                   `No known log layout here${detection.otherSamples.length ? ` (e.g. ${detection.otherSamples[0]})` : ': no objects'}.`,
-                  'Esc goes back to pick another bucket; supported: S3 server access logs and CloudTrail.',
+                  `Esc goes back to pick another bucket; supported: ${SUPPORTED_LAYOUTS}.`,
                 )
               }
             />
