@@ -32,6 +32,8 @@ export const manifestSchema = z.object({
   layout: z.string(),
   /** The `--prefix` the layout starts at: with `layout`, what a later run needs to find this series again. */
   prefix: z.string(),
+  /** With `layout: 'key-pattern'`: the `--key-pattern` the layout is rebuilt from. */
+  keyPattern: z.string().optional(),
   series: z.string(),
   period: z.object({ by: z.enum(['hour', 'day', 'month']), start: z.string(), end: z.string() }),
   encoding: z.enum(['gzip', 'plain']).nullable(),

@@ -1,3 +1,4 @@
+import { layoutById } from '../layouts/index.js';
 import { abortMultipartUpload, deleteObjectIf, listUploads, putTextIf } from './s3-objects.js';
 import { MANIFEST_FORMAT, serializeManifest, type Manifest } from './manifest.js';
 import type { RunScope } from './run-scope.js';
@@ -14,6 +15,13 @@ export interface HeldManifest {
   readonly runId: string;
 }
 
+/** A `--key-pattern` run records its pattern: `layout: 'key-pattern'` alone could not be rebuilt. */
+function keyPatternOf(scope: RunScope): { keyPattern?: string } {
+  if (scope.plan.layout !== 'key-pattern') return {};
+  const { keyPattern } = layoutById('key-pattern');
+  return keyPattern === undefined ? {} : { keyPattern };
+}
+
 export function manifestBase(
   scope: RunScope,
   period: PeriodPlan,
@@ -24,6 +32,7 @@ export function manifestBase(
     updatedAt: new Date().toISOString(),
     layout: scope.plan.layout,
     prefix: scope.plan.root,
+    ...keyPatternOf(scope),
     series: period.series.base,
     period: {
       by: period.period.by,

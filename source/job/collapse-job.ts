@@ -14,7 +14,8 @@ import { UserError } from '../errors.js';
 import type { ExitCode } from '../exit-code.js';
 import { formatBytes, formatCount } from '../format.js';
 import { chooseCandidate, type Detection } from '../layouts/detect.js';
-import { layoutById, layoutsForChoice, type LayoutId } from '../layouts/index.js';
+import { layoutById, layoutsForChoice, useKeyPatternLayout, type LayoutId } from '../layouts/index.js';
+import { keyPatternLayout } from '../layouts/user-pattern.js';
 import type { CliOptions } from '../options.js';
 import { periodLabel, resolvePeriods, type Granularity, type Period } from '../periods.js';
 import { findOtherOutputs } from './other-outputs.js';
@@ -60,8 +61,31 @@ export interface JobSetting {
   readonly version: string;
 }
 
+/**
+ * `--key-pattern`: that layout at its root, never detected. It is set for the whole run, so every
+ * `layoutById('key-pattern')` (engine, faces) finds it; `--prefix`, if given, must be the root.
+ */
+function keyPatternChoice(options: CliOptions, pattern: string): LayoutChoice {
+  if (options.layout !== 'auto') {
+    throw new UserError(
+      `--layout ${options.layout} and --key-pattern both name the layout.`,
+      'Give one of them: --key-pattern describes a layout of your own.',
+    );
+  }
+  const layout = keyPatternLayout(pattern);
+  if (options.prefix !== undefined && options.prefix !== layout.root) {
+    throw new UserError(
+      `--prefix ${options.prefix} disagrees with --key-pattern ${pattern}, which starts at ${JSON.stringify(layout.root)}.`,
+      'Drop --prefix: the fixed text before the first field or wildcard of the pattern is its prefix.',
+    );
+  }
+  useKeyPatternLayout(layout);
+  return { layout: layout.id, root: layout.root };
+}
+
 /** `--layout X --prefix P` with one layout behind X answers the layout step: nothing is sampled. */
 export function layoutFromFlags(options: CliOptions): LayoutChoice | undefined {
+  if (options.keyPattern !== undefined) return keyPatternChoice(options, options.keyPattern);
   const layouts = layoutsForChoice(options.layout);
   if (layouts.length !== 1 || options.prefix === undefined) return undefined;
   return { layout: layouts[0]!.id, root: options.prefix };
@@ -222,7 +246,9 @@ export function repeatAnswers(setting: JobSetting, answers: JobAnswers): RunAnsw
     endpoint: demo ? undefined : options.endpoint,
     bucket: answers.bucket,
     prefix: answers.layout.root,
-    layout: answers.layout.layout,
+    ...(answers.layout.layout === 'key-pattern'
+      ? { keyPattern: options.keyPattern }
+      : { layout: answers.layout.layout }),
     series: answers.seriesBases,
     from: answers.range.from,
     to: answers.range.to,

@@ -7,7 +7,9 @@ export interface RunAnswers {
   readonly endpoint?: string | undefined;
   readonly bucket: string;
   readonly prefix: string;
-  readonly layout: string;
+  /** Absent with a key pattern: `--key-pattern` names the layout then. */
+  readonly layout?: string | undefined;
+  readonly keyPattern?: string | undefined;
   readonly series?: readonly string[] | undefined;
   readonly from: string;
   readonly to: string;

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { LAYOUT_CHOICES } from '../layouts/index.js';
 import { GRANULARITIES } from '../periods.js';
 import { ENDPOINT_ENV } from '../aws/endpoint-url.js';
-import { endpointUrl, keyPrefix, oneOf, regionName, wholeNumber } from './values.js';
+import {
+  endpointUrl,
+  keyPattern as keyPatternValue,
+  keyPrefix,
+  oneOf,
+  regionName,
+  wholeNumber,
+} from './values.js';
 
 /** The help text's sections: where the logs are, which of them, how to run. */
 export type HelpGroup = 'Where' | 'What' | 'How';
@@ -121,6 +128,19 @@ export const FLAGS = {
         'a layout this tool knows',
         `Use one of: ${Object.keys(LAYOUT_CHOICES).join(', ')}.`,
       ).prefault('auto'),
+  },
+  /** A user layout (source/layouts/user-pattern.ts): checked here so a bad pattern fails before any request. */
+  keyPattern: {
+    flag: 'key-pattern',
+    kind: 'string',
+    group: 'Where',
+    meta: 'PATTERN',
+    help:
+      'your own layout instead of --layout: fields {yyyy}{MM}{dd}{HH}{mm}{ss}, * (within a folder), ** (anything), ' +
+      "e.g. 'app-logs/{yyyy}/{MM}/{dd}/*.log'; outputs go in the period's folder as <date>_collapsed<ext>, " +
+      'gzip when the pattern ends in .gz',
+    repeat: 'answer',
+    value: () => keyPatternValue().optional(),
   },
   /** Only these series (a base like `AWSLogs/1234…/CloudTrail/eu-west-1/`, or its label); all when absent. */
   series: {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ENDPOINT_EXAMPLE, isHttpUrl } from '../aws/endpoint-url.js';
+import { isUserError } from '../errors.js';
+import { keyPatternLayout, PATTERN_HELP } from '../layouts/user-pattern.js';
 
 /** Why a flag's value is refused, and what to type instead: the two lines the faces print. */
 export interface Refusal {
@@ -52,6 +54,19 @@ export function keyPrefix(flag: string) {
     if (!raw.startsWith('/')) return raw;
     const stripped = raw.replace(/^\/+/, '');
     return refusal(`--${flag} ${raw} starts with "/": S3 keys do not.`, `Use --${flag} ${stripped || '""'}`);
+  });
+}
+
+/** A `--key-pattern`: refused here, with the fields it accepts, when no layout can be built from it. */
+export function keyPattern() {
+  return flagString((raw) => {
+    try {
+      keyPatternLayout(raw);
+      return raw;
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      return refusal(error.message, error.fix ?? PATTERN_HELP);
+    }
   });
 }
 
