@@ -3,6 +3,7 @@ import { httpStatus } from '../aws/s3-errors.js';
 import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
 import { deleteMembers } from './delete-members.js';
+import { deleteRolledRemains, remainsOf } from './delete-rolled.js';
 import type { Manifest } from './manifest.js';
 import {
   InputFailure,
@@ -24,7 +25,15 @@ import { headObject, type HeadWithMetadata } from './s3-objects.js';
 import type { Encoding } from './separators.js';
 import { OutputWriteError, uploadOutput, type UploadedOutput } from './upload-output.js';
 import { AnotherRunError, conditionFor } from './write-condition.js';
-import type { Member, ObjectHead, PeriodPlan, PeriodResult, VerifiedBy } from './types.js';
+import type {
+  Member,
+  ObjectHead,
+  PeriodPlan,
+  PeriodResult,
+  RolledInput,
+  RolledRemains,
+  VerifiedBy,
+} from './types.js';
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
@@ -48,8 +57,27 @@ export function resultOf(
 const sameHead = (a: ObjectHead | null, b: ObjectHead | null): boolean =>
   a === null || b === null ? a === b : a.etag === b.etag && a.size === b.size;
 
-/** Deletes a verified period's members, each only if it is still the version the plan saw. */
+/**
+ * Deletes a verified period's members, each only if it is still the version the plan saw; then what
+ * is left of the shorter periods it rolled up (this run's inputs, or an earlier run's leftovers).
+ */
 async function deleteVerified(
+  scope: RunScope,
+  period: PeriodPlan,
+  members: readonly Member[],
+  rolled: readonly RolledRemains[] = period.rolledLeftovers ?? [],
+): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed' | 'rolledDeleted'>> {
+  const originals = await deleteOriginals(scope, period, members);
+  if (rolled.length === 0) return originals;
+  const remains = await deleteRolledRemains(scope, rolled);
+  return {
+    keysDeleted: originals.keysDeleted,
+    deleteFailed: [...originals.deleteFailed, ...remains.failed],
+    rolledDeleted: remains.deleted,
+  };
+}
+
+async function deleteOriginals(
   scope: RunScope,
   period: PeriodPlan,
   members: readonly Member[],
@@ -77,8 +105,19 @@ export function partSizeFor(bytes: number, configured: number): number {
   return Math.max(configured, Math.ceil(bytes / MAX_PARTS));
 }
 
+const rollInOf = (period: PeriodPlan): readonly RolledInput[] => period.rollIn ?? [];
+
+/** What is streamed after the committed bytes: the new originals and the rolled-in outputs, in key order. */
+function inputsOf(period: PeriodPlan): readonly Member[] {
+  const rolled = rollInOf(period).map((input) => input.output);
+  if (rolled.length === 0) return period.incoming;
+  return [...period.incoming, ...rolled].sort((a, b) =>
+    Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
+  );
+}
+
 const expectedBytes = (period: PeriodPlan): number =>
-  (period.committed?.output?.size ?? 0) + sum(period.incoming.map((member) => member.size));
+  (period.committed?.output?.size ?? 0) + sum(inputsOf(period).map((member) => member.size));
 
 /** What every input must be: what the output already holds, else what AWS writes for the layout. */
 function expectedEncoding(scope: RunScope, period: PeriodPlan): { is: Encoding; because: string } {
@@ -106,7 +145,8 @@ function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
             sha256: committedOutput.sha256,
           }
         : null,
-    members: period.incoming,
+    members: inputsOf(period),
+    rolled: new Map(rollInOf(period).map((input) => [input.output.key, input])),
     encoding: expectedEncoding(scope, period),
     fetch: {
       concurrency: scope.options.downloadConcurrency,
@@ -143,11 +183,12 @@ function verify(
     });
   }
   // What was streamed must be all the plan holds: no failure on the way may end it early unseen.
-  const streamed = concatenation.members.length;
+  const streamed = concatenation.inputs;
+  const inputs = inputsOf(period).length;
   const problem = !found
     ? 'nothing is there'
-    : streamed !== period.incoming.length || concatenation.bytes < expectedBytes(period)
-      ? `only ${streamed} of the ${period.incoming.length} inputs (${concatenation.bytes} of ${expectedBytes(period)} bytes) were streamed`
+    : streamed !== inputs || concatenation.bytes < expectedBytes(period)
+      ? `only ${streamed} of the ${inputs} inputs (${concatenation.bytes} of ${expectedBytes(period)} bytes) were streamed`
       : uploaded.size !== concatenation.bytes
         ? `${uploaded.size} bytes were uploaded, not the ${concatenation.bytes} streamed`
         : found.size !== uploaded.size
@@ -214,6 +255,7 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
   // A pending manifest over the verified output, nothing new: only the manifest needs finishing.
   if (
     period.incoming.length === 0 &&
+    rollInOf(period).length === 0 &&
     committed &&
     committedOutput &&
     sameHead(period.currentOutput, committedOutput)
@@ -224,7 +266,14 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
       scope,
       period,
       { etag: period.manifestObject?.etag ?? '', runId: committed.runId ?? '' },
-      { ...committed, ...base, state: 'complete', incoming: undefined, pendingSince: undefined },
+      {
+        ...committed,
+        ...base,
+        state: 'complete',
+        incoming: undefined,
+        incomingOutputs: undefined,
+        pendingSince: undefined,
+      },
     );
     progress.stage = 'delete';
     return resultOf(period, {
@@ -244,6 +293,19 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
     output: committedOutput,
     members: committed?.members ?? [],
     incoming: period.incoming.map(({ key, size, etag, lastModified }) => ({ key, size, etag, lastModified })),
+    // What the committed output already rolled up stays recorded while it is replaced: a run that
+    // stops now leaves the next one able to tell those leftovers from new outputs.
+    ...(committed?.rolledUp ? { rolledUp: committed.rolledUp } : {}),
+    ...(rollInOf(period).length > 0
+      ? {
+          incomingOutputs: rollInOf(period).map(({ output: { key, size, etag, lastModified } }) => ({
+            key,
+            size,
+            etag,
+            lastModified,
+          })),
+        }
+      : {}),
   };
   progress.stage = 'take';
   const doneStreaming = await scope.budget.streams.take();
@@ -287,6 +349,9 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
       ...(verifiedBy === 'size+crc64nvme' ? { crc64nvme: found!.crc64nvme } : {}),
     },
     members: [...(committed?.members ?? []), ...concatenation.members],
+    ...(committed?.rolledUp || concatenation.rolledUp.length > 0
+      ? { rolledUp: [...(committed?.rolledUp ?? []), ...concatenation.rolledUp] }
+      : {}),
   };
   Object.assign(progress, { stage: 'record', left: 'written' });
   try {
@@ -307,7 +372,13 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
     outputSize: uploaded.size,
     sha256,
     verifiedBy,
-    ...(await deleteVerified(scope, period, [...period.alreadyCollapsed, ...period.incoming])),
+    ...(rollInOf(period).length > 0 ? { outputsRolledUp: rollInOf(period).length } : {}),
+    ...(await deleteVerified(
+      scope,
+      period,
+      [...period.alreadyCollapsed, ...period.incoming],
+      [...rollInOf(period).map(remainsOf), ...(period.rolledLeftovers ?? [])],
+    )),
   });
 }
 

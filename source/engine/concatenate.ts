@@ -1,14 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { GzipInspector } from './gzip-inspector.js';
-import type { ManifestMember } from './manifest.js';
+import type { ManifestMember, RolledUpOutput } from './manifest.js';
 import { InputFailure, PeriodFailure } from './period-error.js';
 import { OrderedFetch, type OrderedFetchOptions } from './ordered-fetch.js';
 import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
-import type { Member } from './types.js';
+import type { Member, RolledInput } from './types.js';
 
 /** The verified bytes an output already holds, copied first when late keys are appended. */
 export interface CommittedPrefix {
@@ -23,6 +23,11 @@ export interface ConcatenationInput {
   readonly bucket: string;
   readonly prefix: CommittedPrefix | null;
   readonly members: readonly Member[];
+  /**
+   * Month rollups: the members that are outputs of shorter periods, by key. Each is checked against
+   * its manifest's SHA-256 as it streams, and stands in the manifest for its own members, rebased.
+   */
+  readonly rolled?: ReadonlyMap<string, RolledInput> | undefined;
   /** The encoding every input must have, and why: the committed output's, or the layout's. */
   readonly encoding: { readonly is: Encoding; readonly because: string };
   readonly fetch: OrderedFetchOptions;
@@ -48,6 +53,9 @@ export class Concatenation {
   private firstKey: string | undefined;
   private readonly fetching: OrderedFetch<Member>;
   readonly members: ManifestMember[] = [];
+  /** The outputs of shorter periods streamed in, where each starts in this output. */
+  readonly rolledUp: RolledUpOutput[] = [];
+  private streamedInputs = 0;
 
   constructor(private readonly input: ConcatenationInput) {
     this.expected = input.encoding.is;
@@ -67,6 +75,11 @@ export class Concatenation {
 
   close(): void {
     this.fetching.close();
+  }
+
+  /** Inputs streamed whole so far: originals and rolled-in outputs. */
+  get inputs(): number {
+    return this.streamedInputs;
   }
 
   get bytes(): number {
@@ -124,9 +137,12 @@ export class Concatenation {
     for await (const { item: member, body } of this.fetching.members()) {
       input.signal?.throwIfAborted();
       const offset = this.written;
+      const rolled = input.rolled?.get(member.key);
       let separator: Buffer;
       if (body.kind === 'buffer') {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
+        // Checked before its bytes go out: a rolled-in output that differs never reaches the output.
+        if (rolled) checkRolled(rolled, createHash('sha256').update(body.data));
         if (body.data.length > 0) {
           const encoding = this.checkEncoding(member.key, body.data);
           separator = await separatorAfter(body.data, encoding, member.key);
@@ -135,11 +151,35 @@ export class Concatenation {
           separator = Buffer.alloc(0);
         }
       } else {
-        separator = yield* this.streamMember(member, body.chunks);
+        const hash = rolled ? createHash('sha256') : undefined;
+        separator = yield* this.streamMember(member, hash ? hashing(body.chunks, hash) : body.chunks);
+        if (rolled) checkRolled(rolled, hash!);
       }
+      if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
       if (separator.length > 0) yield this.emit(separator);
-      this.members.push({ ...member, offset, separator: separator.length });
+      this.record(member, offset, separator.length, rolled);
     }
+  }
+
+  /** A rolled-in output stands for its members, each rebased to where the output starts in this one. */
+  private record(member: Member, offset: number, separator: number, rolled: RolledInput | undefined): void {
+    this.streamedInputs += 1;
+    if (!rolled) {
+      this.members.push({ ...member, offset, separator });
+      return;
+    }
+    const { manifest } = rolled;
+    for (const inner of manifest.members) this.members.push({ ...inner, offset: inner.offset + offset });
+    this.rolledUp.push({
+      key: member.key,
+      size: member.size,
+      etag: member.etag,
+      sha256: manifest.output.sha256,
+      offset,
+      manifestKey: rolled.manifestKey,
+      manifestEtag: rolled.manifestEtag,
+      period: manifest.period,
+    });
   }
 
   private readOptions(member: Member): ReadOptions {
@@ -200,6 +240,34 @@ export class Concatenation {
     if (inspector) lastByte = await inspector.end(seen);
     return encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
   }
+}
+
+async function* hashing(chunks: AsyncIterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/** Its bytes must be those its manifest vouches for: the members' offsets are only true of those. */
+function checkRolled(rolled: RolledInput, hash: Hash): void {
+  if (hash.digest('hex') === rolled.manifest.output.sha256) return;
+  throw new PeriodFailure({
+    stage: 'download',
+    code: 'rolled-input-unverified',
+    message: `${rolled.output.key} does not have the SHA-256 its manifest ${rolled.manifestKey} records: it was not rolled in, and nothing was deleted.`,
+    fix: 'Inspect it by hand (verify shows what differs), then run again.',
+  });
+}
+
+/** Every output of this tool ends a line; one that does not is not the output its manifest describes. */
+function rolledWithoutNewline(rolled: RolledInput): PeriodFailure {
+  return new PeriodFailure({
+    stage: 'download',
+    code: 'rolled-input-unverified',
+    message: `${rolled.output.key} does not end with a newline, as every output does: it was not rolled in, and nothing was deleted.`,
+    fix: 'Inspect it by hand (verify shows what differs), then run again.',
+  });
 }
 
 function sizeChanged(member: Member, seen: number): PeriodFailure {

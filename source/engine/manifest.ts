@@ -17,6 +17,28 @@ const manifestMemberSchema = memberSchema.extend({
   separator: z.number().int().nonnegative(),
 });
 
+/**
+ * An output of a shorter period (a day's, an hour's) of the same series that was rolled into this one:
+ * its bytes are exactly `offset … offset+size` of this output, and its members are among this
+ * manifest's `members` (their offsets rebased into this output). Recorded so a re-run knows that an
+ * output still at `key` with this ETag, or a manifest still at `manifestKey` with `manifestEtag`, is
+ * a leftover of this rollup (to delete, never to roll in again).
+ */
+const rolledUpSchema = z.object({
+  key: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  etag: z.string(),
+  /** Hex SHA-256 of its bytes, as its own manifest recorded it and as they were streamed into this output. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Where its bytes start in this output. */
+  offset: z.number().int().nonnegative(),
+  manifestKey: z.string().min(1),
+  /** The ETag its manifest had when it was read for this rollup. */
+  manifestEtag: z.string(),
+  /** Its period, as its manifest recorded it. */
+  period: z.object({ by: z.enum(['hour', 'day', 'month']), start: z.string(), end: z.string() }),
+});
+
 export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   /**
@@ -47,12 +69,22 @@ export const manifestSchema = z.object({
       crc64nvme: z.string().optional(),
     })
     .nullable(),
+  /**
+   * Every original the output holds, at its offset in this output: for a rolled-up output too, where
+   * the members of each rolled-in output are listed with their offsets rebased (so `restore` and
+   * `verify` read a rolled-up output as any other).
+   */
   members: z.array(manifestMemberSchema),
   incoming: z.array(memberSchema).optional(),
+  /** Outputs of shorter periods rolled into this one, in the order they were appended. Absent: none. */
+  rolledUp: z.array(rolledUpSchema).optional(),
+  /** While pending: outputs of shorter periods about to be appended (rolled up) after `incoming`'s order. */
+  incomingOutputs: z.array(memberSchema).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestMember = z.infer<typeof manifestMemberSchema>;
+export type RolledUpOutput = z.infer<typeof rolledUpSchema>;
 
 /** `a/b/out_collapsed.json.gz` → `a/b/_out_collapsed.json.gz.manifest.json` (the `_` makes Athena/Hive skip it). */
 export function manifestKeyFor(outputKey: string): string {

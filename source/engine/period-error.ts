@@ -54,6 +54,12 @@ export type PeriodErrorCode =
   | 'prefix-mismatch'
   | 'key-too-long'
   | 'verification-failed'
+  // month rollups: an output of a shorter period cannot be rolled in as it is (its manifest is
+  // missing, unreadable or disagrees with it), or would put an original in the output twice
+  | 'rolled-input-unverified'
+  | 'rolled-input-overlap'
+  // a shorter period's keys or output are held by a longer period's output whose run has not finished
+  | 'in-longer-output'
   // a permission, credential or other problem the user can fix
   | 'denied'
   | 'stopped'

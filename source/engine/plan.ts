@@ -1,9 +1,12 @@
+import type { _Object } from '@aws-sdk/client-s3';
 import pMap from 'p-map';
 import { UserError } from '../errors.js';
 import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
-import { manifestKeyFor, parseManifest } from './manifest.js';
+import { checkCovered, coveringSlots } from './covering-outputs.js';
+import { manifestKeyFor, parseManifest, type ManifestParse } from './manifest.js';
 import { diffAgainstOutput, planProblem, type PeriodDiff } from './plan-diff.js';
+import { applyRollup, findRollup, listUncovered, shorterSlots, type RolledDiff } from './rollup-plan.js';
 import { childrenLister, getText, headObject, listPages, type TextObject } from './s3-objects.js';
 import type { EngineContext, Member, ObjectHead, Plan, PeriodPlan } from './types.js';
 
@@ -35,6 +38,8 @@ export interface PeriodListing {
   readonly members: Member[];
   /** Outputs of other runs found under the period's prefix (of shorter periods, say): not inputs. */
   readonly otherOutputs: readonly string[];
+  /** The listed objects whose keys were asked for (`watch`): shorter periods' outputs and manifests. */
+  readonly watched: readonly Member[];
 }
 
 /** The keys of one period of one series: one listing of the narrowest prefix, full-match filtered. */
@@ -44,31 +49,36 @@ export async function listPeriodMembers(
   series: Series,
   period: Period,
   signal?: AbortSignal,
+  watch: ReadonlySet<string> = new Set(),
 ): Promise<PeriodListing> {
   const members: Member[] = [];
   const otherOutputs: string[] = [];
+  const watched: Member[] = [];
   for await (const page of listPages(ctx.s3, ctx.bucket, layout.listingPrefix(series, period), signal)) {
     for (const object of page) {
       if (!object.Key) continue;
       const parsed = layout.parse(object.Key);
       if (!parsed) {
         if (OUTPUT_NAME.test(object.Key)) otherOutputs.push(object.Key);
+        if (watch.has(object.Key)) watched.push(listedMember(object));
         continue;
       }
       if (parsed.series.base !== series.base || !contains(period, parsed.time)) continue;
-      members.push({
-        key: object.Key,
-        size: object.Size ?? 0,
-        etag: object.ETag ?? '',
-        lastModified: (object.LastModified ?? new Date(0)).toISOString(),
-      });
+      members.push(listedMember(object));
     }
   }
   // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
   // the server. S3 orders by UTF-8 bytes, which JavaScript's UTF-16 order does not always match.
   members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-  return { members, otherOutputs };
+  return { members, otherOutputs, watched };
 }
+
+const listedMember = (object: _Object): Member => ({
+  key: object.Key ?? '',
+  size: object.Size ?? 0,
+  etag: object.ETag ?? '',
+  lastModified: (object.LastModified ?? new Date(0)).toISOString(),
+});
 
 /** Periods planned at once: each is a listing, then a read of its manifest and its output. */
 const PLAN_CONCURRENCY = 16;
@@ -147,6 +157,24 @@ export function outputKeyFor(layout: Layout, series: Series, period: Period, out
   return `${outPrefix}${layout.outputKey(series, period)}`;
 }
 
+/** Longer periods' manifests, each read once a plan: many days share one month. */
+function longerManifestReader(
+  ctx: EngineContext,
+  signal?: AbortSignal,
+): (manifestKey: string) => Promise<ManifestParse | null> {
+  const reads = new Map<string, Promise<ManifestParse | null>>();
+  return (manifestKey) => {
+    let read = reads.get(manifestKey);
+    if (!read) {
+      read = getText(ctx.s3, ctx.bucket, manifestKey, signal).then((found) =>
+        found === null ? null : parseManifest(found.text),
+      );
+      reads.set(manifestKey, read);
+    }
+    return read;
+  };
+}
+
 /**
  * Snapshots every period: its keys (key, size, ETag, LastModified) and the state of its output. The
  * run streams and deletes from this snapshot only; nothing is listed again before deleting.
@@ -173,21 +201,54 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
     ? discovered.filter((candidate) => wanted.includes(candidate.base) || wanted.includes(candidate.label))
     : discovered;
   const jobs = series.flatMap((one) => request.periods.map((period) => ({ series: one, period })));
+  const readLonger = longerManifestReader(ctx, signal);
   const periods = await pMap(
     jobs,
     async ({ series: one, period }): Promise<PeriodPlan> => {
       const outputKey = outputKeyFor(layout, one, period, request.outPrefix);
       const manifestKey = manifestKeyFor(outputKey);
-      // The listing runs while the output and manifest are read.
-      const listing = listPeriodMembers(ctx, layout, one, period, signal);
+      const keyOf = (other: Period) => outputKeyFor(layout, one, other, request.outPrefix);
+      const slots = shorterSlots(period, keyOf);
+      // The listings run while the output and manifest are read.
+      const listing = listPeriodMembers(
+        ctx,
+        layout,
+        one,
+        period,
+        signal,
+        new Set(slots.flatMap((slot) => [slot.outputKey, slot.manifestKey])),
+      );
       listing.catch(() => undefined);
+      const outside = listUncovered(ctx, slots, layout.listingPrefix(one, period), signal);
+      outside.catch(() => undefined);
       const listed = listing.then((found) => found.members);
       listed.catch(() => undefined);
-      const { diff, head, manifestObject } =
-        Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
-          ? { diff: keyTooLong(manifestKey), head: null, manifestObject: null }
-          : await readOutputState(ctx, listed, outputKey, manifestKey, signal);
-      const { otherOutputs } = await listing;
+      const {
+        diff: ownDiff,
+        head,
+        manifestObject,
+      } = Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
+        ? { diff: keyTooLong(manifestKey), head: null, manifestObject: null }
+        : await readOutputState(ctx, listed, outputKey, manifestKey, signal);
+      const { otherOutputs, watched } = await listing;
+      let diff: PeriodDiff | RolledDiff = ownDiff;
+      if (
+        slots.length > 0 &&
+        (ownDiff.status !== 'failed' || ownDiff.problem?.code === 'unfinished-first-run')
+      ) {
+        const shorter = new Map([...watched, ...(await outside)].map((found) => [found.key, found]));
+        const encoding = ownDiff.committed?.encoding ?? layout.encoding;
+        const expect = { layout: layout.id, series: one.base, encoding };
+        diff = applyRollup(ownDiff, await findRollup(ctx, slots, shorter, ownDiff.committed, expect, signal));
+      }
+      // Only a period that would write (or is stuck) can collide with a longer period's output.
+      if (diff.status === 'planned' || diff.status === 'failed') {
+        const covering = coveringSlots(period, keyOf);
+        const states = await Promise.all(
+          covering.map(async (slot) => ({ slot, manifest: await readLonger(slot.manifestKey) })),
+        );
+        diff = { ...diff, ...checkCovered(diff, { outputKey, head }, states) };
+      }
       const label = periodLabel(period);
       return {
         id: `${one.base}|${label}`,
@@ -207,6 +268,9 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
         otherOutputs: otherOutputs.filter((key) => key !== outputKey),
         status: diff.status,
         ...(diff.problem ? { problem: diff.problem } : {}),
+        ...('rollIn' in diff && diff.status !== 'failed'
+          ? { rollIn: diff.rollIn, rolledLeftovers: diff.rolledLeftovers }
+          : {}),
       };
     },
     { concurrency: PLAN_CONCURRENCY, signal },

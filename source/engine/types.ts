@@ -13,6 +13,30 @@ export interface Member {
   readonly lastModified: string;
 }
 
+/**
+ * An output of a shorter period of the same series (a day's, inside a month), checked against its
+ * complete manifest: an input of a rollup. Streamed like an original (If-Match its listed ETag);
+ * its members go into the rolled-up output's manifest with their offsets rebased.
+ */
+export interface RolledInput {
+  /** The output object as listed (its ETag and size equal its manifest's). */
+  readonly output: Member;
+  readonly manifestKey: string;
+  /** The manifest as read: deleted after the output, only while it still has this ETag. */
+  readonly manifestEtag: string;
+  readonly manifest: Manifest & { readonly output: NonNullable<Manifest['output']> };
+}
+
+/**
+ * What a rollup deletes of one shorter period once the rolled-up output is recorded: its output
+ * (if still there), then its manifest (if still there and its output is gone). Each is deleted
+ * only if it still has the ETag given here.
+ */
+export interface RolledRemains {
+  readonly output: Member | null;
+  readonly manifest: Member | null;
+}
+
 export interface ObjectHead {
   readonly etag: string;
   readonly size: number;
@@ -49,6 +73,13 @@ export interface PeriodPlan {
   readonly status: 'planned' | 'already-collapsed' | 'skipped' | 'failed';
   /** Why the period cannot run as it is (status `failed`): nothing of it will be touched. */
   readonly problem?: PeriodError | undefined;
+  /** `--by month`: outputs of shorter periods to roll in, appended with `incoming` in key order. */
+  readonly rollIn?: readonly RolledInput[] | undefined;
+  /**
+   * `--by month`: outputs and manifests of shorter periods the committed output already holds (a run
+   * stopped before deleting them): deleted only, never rolled in again.
+   */
+  readonly rolledLeftovers?: readonly RolledRemains[] | undefined;
 }
 
 export interface Plan {
@@ -86,6 +117,10 @@ export interface PeriodResult {
   readonly verifiedBy?: VerifiedBy;
   readonly keysDeleted: number;
   readonly deleteFailed: readonly DeleteFailure[];
+  /** Outputs of shorter periods this run rolled into the output. */
+  readonly outputsRolledUp?: number | undefined;
+  /** Outputs and manifests of shorter periods deleted after the rollup was recorded. */
+  readonly rolledDeleted?: number | undefined;
   /** Why a `failed` (or a stopped, `skipped`) period did not finish. */
   readonly error?: PeriodError | undefined;
 }

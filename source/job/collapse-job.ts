@@ -161,7 +161,7 @@ export async function planJob(
     signal,
   );
   const totals = planTotals(plan);
-  const needsConfirmation = totals.keysToDelete > 0;
+  const needsConfirmation = totals.keysToDelete + totals.rolledToDelete > 0;
   if (!plan.periods.every((period) => period.status === 'skipped'))
     return { plan, totals, needsConfirmation };
 
@@ -201,8 +201,11 @@ export function confirmationOf(
   return {
     promise:
       `After each output is uploaded and verified, ${formatCount(totals.keysToDelete)} original objects ` +
-      `(${formatBytes(totals.bytes)}) are deleted from ${plan.bucket}. Outputs and manifests stay ${where}. ` +
-      'Objects written after the preview are kept.',
+      `(${formatBytes(totals.bytes)}) are deleted from ${plan.bucket}` +
+      (totals.rolledToDelete > 0
+        ? `, and ${formatCount(totals.rolledToDelete)} outputs and manifests of shorter periods rolled into them`
+        : '') +
+      `. Outputs and manifests stay ${where}. Objects written after the preview are kept.`,
     warning: versioned
       ? 'This bucket is versioned: deleted originals stay as noncurrent versions (still billed) until a lifecycle rule expires them.'
       : undefined,
@@ -212,7 +215,11 @@ export function confirmationOf(
 /** Without a terminal, deleting needs --yes. */
 export function unconfirmed(planned: JobPlan): UserError {
   return new UserError(
-    `Refusing to delete ${formatCount(planned.totals.keysToDelete)} originals (${formatBytes(planned.totals.bytes)}) without confirmation.`,
+    `Refusing to delete ${formatCount(planned.totals.keysToDelete)} originals (${formatBytes(planned.totals.bytes)})${
+      planned.totals.rolledToDelete > 0
+        ? ` and ${formatCount(planned.totals.rolledToDelete)} rolled-up outputs and manifests`
+        : ''
+    } without confirmation.`,
     'Pass --yes to confirm (or --dry-run to only see the plan); on a terminal the app asks instead.',
   );
 }

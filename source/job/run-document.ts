@@ -28,6 +28,10 @@ export interface PeriodEntry {
   readonly verifiedBy: VerifiedBy | null;
   readonly keysDeleted: number;
   readonly deleteFailed: ReadonlyArray<{ key: string; code: string; message: string }>;
+  /** `--by month`, when there are any: outputs of shorter periods rolled in (planned, or by this run). */
+  readonly rolledOutputs?: number;
+  /** `--by month`, when there are any: shorter periods' outputs and manifests deleted after the rollup. */
+  readonly rolledDeleted?: number;
   readonly error: PeriodError | null;
 }
 
@@ -57,6 +61,15 @@ export interface RunDocument {
   readonly exitCode: ExitCode;
 }
 
+function rolledFields(period: PeriodPlan, result?: PeriodResult): Partial<PeriodEntry> {
+  const rolledOutputs = result ? (result.outputsRolledUp ?? 0) : (period.rollIn?.length ?? 0);
+  const rolledDeleted = result?.rolledDeleted ?? 0;
+  return {
+    ...(rolledOutputs > 0 ? { rolledOutputs } : {}),
+    ...(rolledDeleted > 0 ? { rolledDeleted } : {}),
+  };
+}
+
 function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
   const status: PeriodStatus = result?.status ?? period.status;
   return {
@@ -76,6 +89,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     verifiedBy: result?.verifiedBy ?? null,
     keysDeleted: result?.keysDeleted ?? 0,
     deleteFailed: result?.deleteFailed ?? [],
+    ...rolledFields(period, result),
     error: result?.error ?? period.problem ?? null,
   };
 }
