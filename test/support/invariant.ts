@@ -15,6 +15,8 @@ export interface BucketAudit {
   readonly collapsed: Map<string, number>;
   readonly pendingManifests: string[];
   readonly openUploads: string[];
+  /** Manifests whose output is gone (a month rollup stopped between deleting a day's output and its manifest). */
+  readonly withoutOutput: string[];
   /** Anything that contradicts a manifest: a wrong size, hash, offset or member bytes. */
   readonly problems: string[];
 }
@@ -60,6 +62,7 @@ export async function auditBucket(
     collapsed: new Map(),
     pendingManifests: [],
     openUploads: [],
+    withoutOutput: [],
     problems: [],
   };
   for (const key of await listKeys(s3, bucket)) {
@@ -79,7 +82,14 @@ export async function auditBucket(
     // A pending manifest's output and members are the last verified state: they count as collapsed.
     // Its output may already be longer (an append in progress); only the verified bytes count.
     if (parsed.manifest.output) {
-      const output = await getBytes(s3, bucket, parsed.manifest.output.key);
+      const output = await getBytes(s3, bucket, parsed.manifest.output.key).catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      });
+      if (output === undefined) {
+        audit.withoutOutput.push(key);
+        continue;
+      }
       const verified =
         parsed.manifest.state === 'pending' ? output.subarray(0, parsed.manifest.output.size) : output;
       checkOutput(parsed.manifest, verified, byKey, audit);
@@ -118,5 +128,6 @@ export function finishedProblems(
   }
   for (const key of audit.pendingManifests) problems.push(`${key} is pending`);
   for (const upload of audit.openUploads) problems.push(`multipart upload open: ${upload}`);
+  for (const key of audit.withoutOutput) problems.push(`${key} is left without its output`);
   return problems;
 }
