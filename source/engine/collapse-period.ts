@@ -107,6 +107,7 @@ function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
           }
         : null,
     members: period.incoming,
+    digests: period.digests,
     encoding: expectedEncoding(scope, period),
     fetch: {
       concurrency: scope.options.downloadConcurrency,

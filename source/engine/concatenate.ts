@@ -9,6 +9,7 @@ import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
 import type { Member } from './types.js';
+import { UncompressedHash } from './uncompressed-hash.js';
 
 /** The verified bytes an output already holds, copied first when late keys are appended. */
 export interface CommittedPrefix {
@@ -23,6 +24,11 @@ export interface ConcatenationInput {
   readonly bucket: string;
   readonly prefix: CommittedPrefix | null;
   readonly members: readonly Member[];
+  /**
+   * `--check-digests`: key → the SHA-256 of its uncompressed bytes its CloudTrail digest lists. Every
+   * member is checked against it (a member without one fails: the plan left such keys out).
+   */
+  readonly digests?: ReadonlyMap<string, string> | undefined;
   /** The encoding every input must have, and why: the committed output's, or the layout's. */
   readonly encoding: { readonly is: Encoding; readonly because: string };
   readonly fetch: OrderedFetchOptions;
@@ -124,22 +130,53 @@ export class Concatenation {
     for await (const { item: member, body } of this.fetching.members()) {
       input.signal?.throwIfAborted();
       const offset = this.written;
+      const uncompressed = input.digests ? new UncompressedHash() : undefined;
       let separator: Buffer;
       if (body.kind === 'buffer') {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
         if (body.data.length > 0) {
           const encoding = this.checkEncoding(member.key, body.data);
           separator = await separatorAfter(body.data, encoding, member.key);
+          // Checked before its bytes go out: a member that differs never reaches the output.
+          if (uncompressed) await uncompressed.write(body.data);
+          const sha256Uncompressed = await this.checkDigest(member, uncompressed);
           yield this.emit(body.data);
-        } else {
-          separator = Buffer.alloc(0);
+          if (separator.length > 0) yield this.emit(separator);
+          this.members.push({ ...member, offset, separator: separator.length, ...sha256Uncompressed });
+          continue;
         }
+        separator = Buffer.alloc(0);
       } else {
-        separator = yield* this.streamMember(member, body.chunks);
+        separator = yield* this.streamMember(member, body.chunks, uncompressed);
       }
+      // Before the member is recorded and before its separator: the upload fails, nothing is deleted.
+      const sha256Uncompressed = await this.checkDigest(member, uncompressed);
       if (separator.length > 0) yield this.emit(separator);
-      this.members.push({ ...member, offset, separator: separator.length });
+      this.members.push({ ...member, offset, separator: separator.length, ...sha256Uncompressed });
     }
+  }
+
+  /**
+   * With digests, the member's uncompressed SHA-256 must be the one CloudTrail signed; a mismatch fails
+   * the period while its output is still being written, so no original of it is deleted.
+   */
+  private async checkDigest(
+    member: Member,
+    uncompressed: UncompressedHash | undefined,
+  ): Promise<{ sha256Uncompressed?: string }> {
+    if (!uncompressed) return {};
+    const actual = await uncompressed.end();
+    const expected = this.input.digests?.get(member.key);
+    if (actual !== null && actual === expected) return { sha256Uncompressed: actual };
+    throw new PeriodFailure({
+      stage: 'download',
+      code: 'digest-mismatch',
+      message:
+        expected === undefined
+          ? `${member.key} is listed in no CloudTrail digest; it was not collapsed.`
+          : `${member.key} differs from its CloudTrail digest: the SHA-256 of its uncompressed contents is ${actual ?? 'not computable (it does not inflate)'}, the digest lists ${expected}. Nothing of this period was deleted.`,
+      fix: 'Check the log file (aws cloudtrail validate-logs); move it out of the way to collapse the rest of its period.',
+    });
   }
 
   private readOptions(member: Member): ReadOptions {
@@ -178,6 +215,7 @@ export class Concatenation {
   private async *streamMember(
     member: Member,
     chunks: AsyncIterable<Uint8Array>,
+    uncompressed: UncompressedHash | undefined,
   ): AsyncGenerator<Buffer, Buffer> {
     let seen = 0;
     let encoding: Encoding | undefined;
@@ -191,6 +229,7 @@ export class Concatenation {
       if (encoding === 'gzip') {
         inspector ??= new GzipInspector(member.key);
         await inspector.write(chunk);
+        await uncompressed?.write(chunk);
       } else {
         lastByte = chunk[chunk.length - 1];
       }

@@ -29,6 +29,8 @@ export interface PeriodEntry {
   readonly keysDeleted: number;
   readonly deleteFailed: ReadonlyArray<{ key: string; code: string; message: string }>;
   readonly error: PeriodError | null;
+  /** With --check-digests: keys of the period no CloudTrail digest lists yet, left in place. */
+  readonly waitingForDigestKeys?: number;
 }
 
 export interface RunTotals {
@@ -77,6 +79,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     keysDeleted: result?.keysDeleted ?? 0,
     deleteFailed: result?.deleteFailed ?? [],
     error: result?.error ?? period.problem ?? null,
+    ...(period.waitingForDigest ? { waitingForDigestKeys: period.waitingForDigest.length } : {}),
   };
 }
 
