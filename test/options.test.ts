@@ -264,6 +264,7 @@ describe('defaults', () => {
       readonly storageClass?: string | undefined;
       readonly expectedBucketOwner?: string | undefined;
       readonly includeOpen: boolean;
+      readonly checkDigests: boolean;
       readonly help: boolean;
       readonly version: boolean;
     }

@@ -147,6 +147,7 @@ function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
         : null,
     members: inputsOf(period),
     rolled: new Map(rollInOf(period).map((input) => [input.output.key, input])),
+    digests: period.digests,
     encoding: expectedEncoding(scope, period),
     fetch: {
       concurrency: scope.options.downloadConcurrency,

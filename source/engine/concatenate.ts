@@ -9,6 +9,7 @@ import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
 import type { Member, RolledInput } from './types.js';
+import { UncompressedHash } from './uncompressed-hash.js';
 
 /** The verified bytes an output already holds, copied first when late keys are appended. */
 export interface CommittedPrefix {
@@ -23,6 +24,11 @@ export interface ConcatenationInput {
   readonly bucket: string;
   readonly prefix: CommittedPrefix | null;
   readonly members: readonly Member[];
+  /**
+   * `--check-digests`: key → the SHA-256 of its uncompressed bytes its CloudTrail digest lists. Every
+   * member is checked against it (a member without one fails: the plan left such keys out).
+   */
+  readonly digests?: ReadonlyMap<string, string> | undefined;
   /**
    * Month rollups: the members that are outputs of shorter periods, by key. Each is checked against
    * its manifest's SHA-256 as it streams, and stands in the manifest for its own members, rebased.
@@ -138,6 +144,8 @@ export class Concatenation {
       input.signal?.throwIfAborted();
       const offset = this.written;
       const rolled = input.rolled?.get(member.key);
+      // A rolled-in output's members keep what their own collapse checked against the digests.
+      const uncompressed = input.digests && !rolled ? new UncompressedHash() : undefined;
       let separator: Buffer;
       if (body.kind === 'buffer') {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
@@ -146,26 +154,44 @@ export class Concatenation {
         if (body.data.length > 0) {
           const encoding = this.checkEncoding(member.key, body.data);
           separator = await separatorAfter(body.data, encoding, member.key);
+          // Checked before its bytes go out: a member that differs never reaches the output.
+          if (uncompressed) await uncompressed.write(body.data);
+          const sha256Uncompressed = await this.checkDigest(member, uncompressed);
+          if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
           yield this.emit(body.data);
-        } else {
-          separator = Buffer.alloc(0);
+          if (separator.length > 0) yield this.emit(separator);
+          this.record(member, offset, separator.length, rolled, sha256Uncompressed);
+          continue;
         }
+        separator = Buffer.alloc(0);
       } else {
         const hash = rolled ? createHash('sha256') : undefined;
-        separator = yield* this.streamMember(member, hash ? hashing(body.chunks, hash) : body.chunks);
+        separator = yield* this.streamMember(
+          member,
+          hash ? hashing(body.chunks, hash) : body.chunks,
+          uncompressed,
+        );
         if (rolled) checkRolled(rolled, hash!);
       }
+      // Before the member is recorded and before its separator: the upload fails, nothing is deleted.
+      const sha256Uncompressed = await this.checkDigest(member, uncompressed);
       if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
       if (separator.length > 0) yield this.emit(separator);
-      this.record(member, offset, separator.length, rolled);
+      this.record(member, offset, separator.length, rolled, sha256Uncompressed);
     }
   }
 
   /** A rolled-in output stands for its members, each rebased to where the output starts in this one. */
-  private record(member: Member, offset: number, separator: number, rolled: RolledInput | undefined): void {
+  private record(
+    member: Member,
+    offset: number,
+    separator: number,
+    rolled: RolledInput | undefined,
+    checked: { sha256Uncompressed?: string },
+  ): void {
     this.streamedInputs += 1;
     if (!rolled) {
-      this.members.push({ ...member, offset, separator });
+      this.members.push({ ...member, offset, separator, ...checked });
       return;
     }
     const { manifest } = rolled;
@@ -179,6 +205,29 @@ export class Concatenation {
       manifestKey: rolled.manifestKey,
       manifestEtag: rolled.manifestEtag,
       period: manifest.period,
+    });
+  }
+
+  /**
+   * With digests, the member's uncompressed SHA-256 must be the one CloudTrail signed; a mismatch fails
+   * the period while its output is still being written, so no original of it is deleted.
+   */
+  private async checkDigest(
+    member: Member,
+    uncompressed: UncompressedHash | undefined,
+  ): Promise<{ sha256Uncompressed?: string }> {
+    if (!uncompressed) return {};
+    const actual = await uncompressed.end();
+    const expected = this.input.digests?.get(member.key);
+    if (actual !== null && actual === expected) return { sha256Uncompressed: actual };
+    throw new PeriodFailure({
+      stage: 'download',
+      code: 'digest-mismatch',
+      message:
+        expected === undefined
+          ? `${member.key} is listed in no CloudTrail digest; it was not collapsed.`
+          : `${member.key} differs from its CloudTrail digest: the SHA-256 of its uncompressed contents is ${actual ?? 'not computable (it does not inflate)'}, the digest lists ${expected}. Nothing of this period was deleted.`,
+      fix: 'Check the log file (aws cloudtrail validate-logs); move it out of the way to collapse the rest of its period.',
     });
   }
 
@@ -218,6 +267,7 @@ export class Concatenation {
   private async *streamMember(
     member: Member,
     chunks: AsyncIterable<Uint8Array>,
+    uncompressed: UncompressedHash | undefined,
   ): AsyncGenerator<Buffer, Buffer> {
     let seen = 0;
     let encoding: Encoding | undefined;
@@ -231,6 +281,7 @@ export class Concatenation {
       if (encoding === 'gzip') {
         inspector ??= new GzipInspector(member.key);
         await inspector.write(chunk);
+        await uncompressed?.write(chunk);
       } else {
         lastByte = chunk[chunk.length - 1];
       }

@@ -15,6 +15,14 @@ const manifestMemberSchema = memberSchema.extend({
   offset: z.number().int().nonnegative(),
   /** Bytes added after the member so records never fuse: 0, 1 (`\n`), or a gzip member holding `\n`. */
   separator: z.number().int().nonnegative(),
+  /**
+   * Hex SHA-256 of the member's uncompressed bytes, recorded when the collapse checked it against its
+   * CloudTrail digest (`--check-digests`): the value CloudTrail signed as `hashValue`.
+   */
+  sha256Uncompressed: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /**

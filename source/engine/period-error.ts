@@ -43,6 +43,8 @@ export type PeriodErrorCode =
   | 'unexpected-encoding'
   | 'gzip-corrupt'
   | 'gzip-trailing-bytes'
+  // --check-digests: an input's uncompressed SHA-256 is not the one its CloudTrail digest lists
+  | 'digest-mismatch'
   // the period's output or manifest is not in a state the tool can build on
   | 'output-without-manifest'
   | 'manifest-unreadable'

@@ -3,8 +3,10 @@ import pMap from 'p-map';
 import { UserError } from '../errors.js';
 import type { Layout, Series } from '../layouts/index.js';
 import { contains, periodLabel, type Granularity, type Period } from '../periods.js';
+import { DigestIndex } from './cloudtrail-digests.js';
 import { checkCovered, coveringSlots } from './covering-outputs.js';
 import { manifestKeyFor, parseManifest, type ManifestParse } from './manifest.js';
+import { splitByDigest } from './plan-digests.js';
 import { diffAgainstOutput, planProblem, type PeriodDiff } from './plan-diff.js';
 import { applyRollup, findRollup, listUncovered, shorterSlots, type RolledDiff } from './rollup-plan.js';
 import { childrenLister, getText, headObject, listPages, type TextObject } from './s3-objects.js';
@@ -19,6 +21,11 @@ export interface PlanRequest {
   readonly seriesBases?: readonly string[] | undefined;
   /** Outputs go under this prefix instead of beside their inputs. */
   readonly outPrefix?: string | undefined;
+  /**
+   * CloudTrail only: a key no digest lists is left out of its period (waiting for its digest), and
+   * each input is checked against its digest's SHA-256 while streaming.
+   */
+  readonly checkDigests?: boolean | undefined;
 }
 
 export async function discoverSeries(
@@ -202,6 +209,7 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
     : discovered;
   const jobs = series.flatMap((one) => request.periods.map((period) => ({ series: one, period })));
   const readLonger = longerManifestReader(ctx, signal);
+  const digestIndex = request.checkDigests ? new DigestIndex(ctx.s3, ctx.bucket, { signal }) : undefined;
   const periods = await pMap(
     jobs,
     async ({ series: one, period }): Promise<PeriodPlan> => {
@@ -224,13 +232,17 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
       const listed = listing.then((found) => found.members);
       listed.catch(() => undefined);
       const {
-        diff: ownDiff,
+        diff: listedDiff,
         head,
         manifestObject,
       } = Buffer.byteLength(manifestKey) > MAX_KEY_BYTES
         ? { diff: keyTooLong(manifestKey), head: null, manifestObject: null }
         : await readOutputState(ctx, listed, outputKey, manifestKey, signal);
       const { otherOutputs, watched } = await listing;
+      const split = digestIndex
+        ? splitByDigest(listedDiff, (await digestIndex.lookup(one, period)).hashes)
+        : undefined;
+      const ownDiff = split?.diff ?? listedDiff;
       let diff: PeriodDiff | RolledDiff = ownDiff;
       if (
         slots.length > 0 &&
@@ -268,6 +280,7 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
         otherOutputs: otherOutputs.filter((key) => key !== outputKey),
         status: diff.status,
         ...(diff.problem ? { problem: diff.problem } : {}),
+        ...(split ? { digests: split.digests, waitingForDigest: split.waiting } : {}),
         ...('rollIn' in diff && diff.status !== 'failed'
           ? { rollIn: diff.rollIn, rolledLeftovers: diff.rolledLeftovers }
           : {}),

@@ -73,6 +73,13 @@ export interface PeriodPlan {
   readonly status: 'planned' | 'already-collapsed' | 'skipped' | 'failed';
   /** Why the period cannot run as it is (status `failed`): nothing of it will be touched. */
   readonly problem?: PeriodError | undefined;
+  /**
+   * `--check-digests`: the SHA-256 of each incoming key's uncompressed bytes, as its CloudTrail digest
+   * lists it. The collapse checks every incoming member against it while streaming.
+   */
+  readonly digests?: ReadonlyMap<string, string> | undefined;
+  /** `--check-digests`: keys of the period no digest lists yet, left where they are (not an input, not deleted). */
+  readonly waitingForDigest?: readonly Member[] | undefined;
   /** `--by month`: outputs of shorter periods to roll in, appended with `incoming` in key order. */
   readonly rollIn?: readonly RolledInput[] | undefined;
   /**

@@ -148,6 +148,11 @@ export async function planJob(
 ): Promise<JobPlan> {
   const layout = layoutById(answers.layout.layout);
   const { root } = answers.layout;
+  if (options.checkDigests && layout.id !== 'cloudtrail')
+    throw new UserError(
+      `--check-digests works only with CloudTrail logs (their CloudTrail-Digest files); this run is ${layout.title}.`,
+      'Drop --check-digests, or pick the CloudTrail logs with --layout cloudtrail.',
+    );
   const plan = await planRun(
     ctx,
     {
@@ -157,6 +162,7 @@ export async function planJob(
       periods: answers.range.periods,
       outPrefix: options.outPrefix,
       seriesBases: answers.seriesBases,
+      checkDigests: options.checkDigests,
     },
     signal,
   );
@@ -164,6 +170,14 @@ export async function planJob(
   const needsConfirmation = totals.keysToDelete + totals.rolledToDelete > 0;
   if (!plan.periods.every((period) => period.status === 'skipped'))
     return { plan, totals, needsConfirmation };
+  const waiting = plan.periods.reduce((total, period) => total + (period.waitingForDigest?.length ?? 0), 0);
+  if (waiting > 0)
+    return {
+      plan,
+      totals,
+      needsConfirmation,
+      note: `Every ${layout.title} key from ${rangeText(answers.range)} (UTC) is waiting for its digest (${formatCount(waiting)} keys no CloudTrail-Digest file lists yet): nothing to do until CloudTrail delivers them.`,
+    };
 
   const other = await findOtherOutputs(ctx, plan, options.outPrefix, signal);
   if (other.count > 0) {
@@ -262,6 +276,7 @@ export function repeatAnswers(setting: JobSetting, answers: JobAnswers): RunAnsw
     by: answers.range.by,
     outPrefix: options.outPrefix,
     includeOpen: options.includeOpen || undefined,
+    checkDigests: options.checkDigests || undefined,
     demo: demo || undefined,
   };
 }

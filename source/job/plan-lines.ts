@@ -3,7 +3,17 @@ import { counted, formatBytes, formatCount, table } from '../format.js';
 import { periodErrorText } from './period-outcome.js';
 import { planTotals } from './plan-totals.js';
 
+/** With --check-digests, keys no digest lists yet stay where they are: the preview says so. */
 function note(period: PeriodPlan): string {
+  const waiting = period.waitingForDigest?.length ?? 0;
+  if (waiting === 0) return statusNote(period);
+  const wait = `${counted(waiting, 'key')} waiting for their digest (kept)`;
+  if (period.status === 'skipped') return wait;
+  const base = statusNote(period);
+  return base ? `${base}; ${wait}` : wait;
+}
+
+function statusNote(period: PeriodPlan): string {
   if (period.status === 'failed') return `✖ ${period.problem ? periodErrorText(period.problem) : 'failed'}`;
   if (period.status === 'skipped') return 'no logs';
   if (period.status === 'already-collapsed')
@@ -26,10 +36,16 @@ export function planLines(plan: Plan): string[] {
     note(period),
   ]);
   const totals = planTotals(plan);
+  const waiting = plan.periods.reduce((total, period) => total + (period.waitingForDigest?.length ?? 0), 0);
   return [
     ...table([['period', several ? 'series' : '', 'keys', 'size', 'output', ''], ...rows], [2, 3]),
     `total: ${formatCount(totals.keys)} keys, ${formatBytes(totals.bytes)} → ${counted(totals.toCollapse, 'output')} + ${counted(totals.toCollapse, 'manifest')}` +
       (totals.failed ? `; ${counted(totals.failed, 'period')} cannot run` : ''),
     `requests: ≈ ${formatCount(totals.requests.get)} GET, ${formatCount(totals.requests.put)} PUT, ${formatCount(totals.requests.deleteBatches)} DeleteObjects`,
+    ...(waiting > 0
+      ? [
+          `digests: ${counted(waiting, 'key')} no CloudTrail digest lists yet: left in place, not collapsed, not deleted`,
+        ]
+      : []),
   ];
 }

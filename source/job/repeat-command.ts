@@ -16,6 +16,7 @@ export interface RunAnswers {
   readonly by: Granularity;
   readonly outPrefix?: string | undefined;
   readonly includeOpen?: boolean | undefined;
+  readonly checkDigests?: boolean | undefined;
   readonly demo?: boolean | undefined;
 }
 

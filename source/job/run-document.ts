@@ -33,6 +33,8 @@ export interface PeriodEntry {
   /** `--by month`, when there are any: shorter periods' outputs and manifests deleted after the rollup. */
   readonly rolledDeleted?: number;
   readonly error: PeriodError | null;
+  /** With --check-digests: keys of the period no CloudTrail digest lists yet, left in place. */
+  readonly waitingForDigestKeys?: number;
 }
 
 export interface RunTotals {
@@ -91,6 +93,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     deleteFailed: result?.deleteFailed ?? [],
     ...rolledFields(period, result),
     error: result?.error ?? period.problem ?? null,
+    ...(period.waitingForDigest ? { waitingForDigestKeys: period.waitingForDigest.length } : {}),
   };
 }
 

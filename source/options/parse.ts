@@ -57,10 +57,11 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return words;
 }
 
-function userErrorOf(error: z.ZodError): UserError {
+/** A zod failure of a flag schema as the UserError the faces print (its `fix` param, else see --help). */
+export function userErrorOf(error: z.ZodError, seeHelp = SEE_HELP): UserError {
   const issue = error.issues[0];
   const fix = issue?.code === 'custom' ? issue.params?.fix : undefined;
-  return new UserError(issue?.message ?? 'Bad arguments.', typeof fix === 'string' ? fix : SEE_HELP);
+  return new UserError(issue?.message ?? 'Bad arguments.', typeof fix === 'string' ? fix : seeHelp);
 }
 
 /**

@@ -206,6 +206,17 @@ export const FLAGS = {
     repeat: 'answer',
     value: off,
   },
+  /** CloudTrail only (source/engine/cloudtrail-digests.ts): checked against the layout in planJob. */
+  checkDigests: {
+    flag: 'check-digests',
+    kind: 'boolean',
+    group: 'What',
+    help:
+      "CloudTrail: collapse only log files a CloudTrail-Digest file lists, each checked against its digest's SHA-256 " +
+      'while streaming (a mismatch fails its period; nothing of it is deleted)',
+    repeat: 'answer',
+    value: off,
+  },
   dryRun: {
     flag: 'dry-run',
     kind: 'boolean',
