@@ -86,7 +86,7 @@ export const manifestSchema = z.object({
   incoming: z.array(memberSchema).optional(),
   /** Outputs of shorter periods rolled into this one, in the order they were appended. Absent: none. */
   rolledUp: z.array(rolledUpSchema).optional(),
-  /** While pending: outputs of shorter periods about to be appended (rolled up) after `incoming`'s order. */
+  /** While pending: outputs of shorter periods about to be appended (rolled up), in key order with `incoming`. */
   incomingOutputs: z.array(memberSchema).optional(),
 });
 
