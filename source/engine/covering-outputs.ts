@@ -75,7 +75,7 @@ export function checkCovered(
     if (inLonger.length > 0)
       return stop(
         'in-longer-output',
-        `${inLonger.length} keys of this period are already in ${slot.outputKey} (e.g. ${inLonger[0]!.key}): its run stopped before deleting them.`,
+        `${inLonger.length === 1 ? 'A key' : `${inLonger.length} keys`} of this period ${inLonger.length === 1 ? 'is' : 'are'} already in ${slot.outputKey} (${inLonger[0]!.key}${inLonger.length > 1 ? ', …' : ''}): its run stopped before deleting them.`,
       );
   }
   return diff;

@@ -228,12 +228,17 @@ export function confirmationOf(
 
 /** Without a terminal, deleting needs --yes. */
 export function unconfirmed(planned: JobPlan): UserError {
+  const { keysToDelete, rolledToDelete, bytes } = planned.totals;
+  const what = [
+    ...(keysToDelete > 0 || rolledToDelete === 0
+      ? [`${formatCount(keysToDelete)} originals (${formatBytes(bytes)})`]
+      : []),
+    ...(rolledToDelete > 0
+      ? [`${formatCount(rolledToDelete)} outputs and manifests of shorter periods rolled into a month output`]
+      : []),
+  ];
   return new UserError(
-    `Refusing to delete ${formatCount(planned.totals.keysToDelete)} originals (${formatBytes(planned.totals.bytes)})${
-      planned.totals.rolledToDelete > 0
-        ? ` and ${formatCount(planned.totals.rolledToDelete)} rolled-up outputs and manifests`
-        : ''
-    } without confirmation.`,
+    `Refusing to delete ${what.join(' and ')} without confirmation.`,
     'Pass --yes to confirm (or --dry-run to only see the plan); on a terminal the app asks instead.',
   );
 }

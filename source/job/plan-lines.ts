@@ -16,12 +16,20 @@ function note(period: PeriodPlan): string {
 function statusNote(period: PeriodPlan): string {
   if (period.status === 'failed') return `✖ ${period.problem ? periodErrorText(period.problem) : 'failed'}`;
   if (period.status === 'skipped') return 'no logs';
+  const leftovers = period.rolledLeftovers?.length ?? 0;
   if (period.status === 'already-collapsed')
-    return period.alreadyCollapsed.length
-      ? `already collapsed; ${counted(period.alreadyCollapsed.length, 'leftover key')} to delete`
+    return period.alreadyCollapsed.length || leftovers
+      ? `already collapsed; ${[
+          ...(period.alreadyCollapsed.length
+            ? [counted(period.alreadyCollapsed.length, 'leftover key')]
+            : []),
+          ...(leftovers ? [counted(leftovers, 'rolled-up output')] : []),
+        ].join(' and ')} to delete`
       : 'already collapsed';
-  if (period.committed) return `+${formatCount(period.incoming.length)} late keys appended`;
-  return '';
+  const rolled = period.rollIn?.length ? `${counted(period.rollIn.length, 'shorter output')} rolled in` : '';
+  if (period.committed)
+    return [`+${formatCount(period.incoming.length)} late keys appended`, rolled].filter(Boolean).join('; ');
+  return rolled;
 }
 
 /** The preview as text (script and plain faces): one row a period, then totals. */
