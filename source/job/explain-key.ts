@@ -74,8 +74,12 @@ export const isAvailable = (period: PeriodExplanation | UnavailablePeriod): peri
 export const utcMinute = (iso: string): string => `${iso.slice(0, 16)}Z`;
 
 const NEVER = 'Never read, never deleted.';
-/** The tool's own files are read (to append, verify, restore) but never collapsed. */
-const OWN = 'Never an input, never deleted.';
+/**
+ * The tool's own files are read (to append, verify, restore) but never collapsed as originals; a
+ * month rollup takes day and hour outputs in, and deletes them and their manifests after.
+ */
+const OWN =
+  'Never an input, never deleted — except that a --by month run over its month takes a day or hour output in, and deletes it and its manifest once the month output holding its bytes is verified and recorded.';
 
 // Digest and Insights files sit in their own folders beside `CloudTrail/`:
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/insights-events-understanding.html

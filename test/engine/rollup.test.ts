@@ -2,7 +2,12 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { accessLogObjects, cloudTrailObjects, type SeedObject } from '../../source/demo/log-generator.js';
-import { manifestKeyFor, parseManifest, type Manifest } from '../../source/engine/manifest.js';
+import {
+  manifestKeyFor,
+  parseManifest,
+  serializeManifest,
+  type Manifest,
+} from '../../source/engine/manifest.js';
 import { exitCodeOf } from '../../source/engine/run.js';
 import { GZIP_NEWLINE } from '../../source/engine/separators.js';
 import { collapseRange, gunzipText } from '../support/collapse.js';
@@ -78,7 +83,7 @@ async function daysCollapsed(label: string, originals: readonly SeedObject[]) {
 }
 
 describe('--by month over day outputs (plain)', () => {
-  it('rolls the day outputs and the originals left into one output; restore data is every original', async () => {
+  it('rolls the day outputs and the originals left into one output, every original at its rebased offset', async () => {
     const originals = accessLogs(11);
     const { bucket, ctx } = await daysCollapsed('roll-plain', originals);
     const inputs = [
@@ -186,6 +191,32 @@ describe('--by month over day outputs (plain)', () => {
       `${dayOutput(2)} (2024-05-02) is not rolled in: it changed since its manifest was written`,
     );
     expect(exitCodeOf(result)).toBe(1);
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  });
+
+  it('a day output whose bytes are not the SHA-256 its manifest records: stopped while streaming, nothing kept of the run', async () => {
+    const originals = accessLogs(17);
+    const { bucket, ctx } = await daysCollapsed('roll-sha', originals);
+    const manifestKey = manifestKeyFor(dayOutput(3));
+    const manifest = await manifestAt(bucket, manifestKey);
+    await putObjects(s3, bucket, [
+      {
+        key: manifestKey,
+        body: serializeManifest({ ...manifest, output: { ...manifest.output!, sha256: '0'.repeat(64) } }),
+      },
+    ]);
+    const before = await snapshot(s3, bucket);
+
+    const { result } = await collapseRange(ctx, { ...simple, from: '2024-05', by: 'month' });
+    expect(result.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
+    expect(result.periods[0]!.error).toMatchObject({
+      stage: 'download',
+      code: 'rolled-input-unverified',
+      left: 'unchanged',
+    });
+    expect(result.periods[0]!.error!.message).toContain(
+      `${dayOutput(3)} does not have the SHA-256 its manifest`,
+    );
     expect(await snapshot(s3, bucket)).toEqual(before);
   });
 
