@@ -15,7 +15,9 @@ export function remainsOf(input: RolledInput): RolledRemains {
  * of those whose output is gone — so at every moment an output still there has its manifest. Each
  * object is deleted only while it has the ETag the plan read (DeleteObjects with per-object ETags, as
  * for originals): an output or manifest rewritten since is kept and reported. Only call this after
- * the rolled-up output's manifest is complete.
+ * the rolled-up output's manifest is complete. A per-object ETag in DeleteObjects is evaluated
+ * against the current version; a mismatch is that object's <Error> (412), the rest are deleted
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html).
  */
 export async function deleteRolledRemains(
   scope: RunScope,
