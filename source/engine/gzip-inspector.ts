@@ -1,6 +1,13 @@
 import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 
+/**
+ * Output buffer of each inflate call. Node's 16 KiB default means a callback and a copy for every
+ * 16 KiB of log text; CloudTrail inflates ~7× and a collapse inflates every input, so at 256 KiB the
+ * tool spends about 40% less CPU on it (bench/: 2,004 CloudTrail files, 1.07 → 0.61 s).
+ */
+export const INFLATE_CHUNK = 256 * 1024;
+
 /** A gzip input that cannot go into an output as it is: corrupt, or with bytes after its gzip data. */
 export class GzipInputError extends Error {
   override readonly name = 'GzipInputError';
@@ -21,7 +28,7 @@ export class GzipInputError extends Error {
  * input is refused: its period is left as it is, and the message says why.
  */
 export class GzipInspector {
-  private readonly gunzip: Gunzip = createGunzip();
+  private readonly gunzip: Gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
   private readonly settled: Promise<void>;
   private failure: Error | undefined;
   private lastByte: number | undefined;
@@ -59,7 +66,7 @@ export class GzipInspector {
 export async function lastGzipByte(data: Buffer, key: string): Promise<number | undefined> {
   const { buffer, engine } = await new Promise<{ buffer: Buffer; engine: { bytesWritten: number } }>(
     (resolve, reject) =>
-      gunzip(data, { info: true }, (error, result) =>
+      gunzip(data, { info: true, chunkSize: INFLATE_CHUNK }, (error, result) =>
         error
           ? reject(error)
           : resolve(result as unknown as { buffer: Buffer; engine: { bytesWritten: number } }),

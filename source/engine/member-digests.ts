@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
+import { INFLATE_CHUNK } from './gzip-inspector.js';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { cloudTrail } from '../layouts/cloudtrail.js';
 import type { DigestIndex, DigestProblem } from './cloudtrail-digests.js';
@@ -101,7 +102,7 @@ export class MemberDigestCheck {
 
   private take(entry: MemberInflate, bytes: Buffer): void {
     if (!entry.gunzip) {
-      const gunzip = createGunzip();
+      const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
       gunzip.on('data', (text: Buffer) => entry.hash.update(text));
       entry.gunzip = gunzip;
       entry.done = finished(gunzip).then(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { finished } from 'node:stream/promises';
+import { INFLATE_CHUNK } from './gzip-inspector.js';
 import { createGunzip } from 'node:zlib';
 
 /**
@@ -8,7 +9,7 @@ import { createGunzip } from 'node:zlib';
  * buffers whatever the size. Bytes that do not inflate give null, never a throw.
  */
 export class UncompressedHash {
-  private readonly gunzip = createGunzip();
+  private readonly gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
   private readonly hash = createHash('sha256');
   private readonly done: Promise<string | null>;
 
