@@ -11,14 +11,20 @@ const TOP_LEVEL_SAMPLED = 20;
 /** Keys sampled per listing: enough to tell the layouts apart, and a page S3 lists quickly. */
 const SAMPLE_PAGE = 200;
 
-async function firstPage(ctx: EngineContext, prefix: string, delimiter?: string, signal?: AbortSignal) {
+async function firstPage(
+  ctx: EngineContext,
+  prefix: string,
+  delimiter?: string,
+  signal?: AbortSignal,
+  maxKeys = SAMPLE_PAGE,
+) {
   return ctx.s3
     .send(
       new ListObjectsV2Command({
         Bucket: ctx.bucket,
         Prefix: prefix,
         Delimiter: delimiter,
-        MaxKeys: SAMPLE_PAGE,
+        MaxKeys: maxKeys,
       }),
       {
         abortSignal: signal,
@@ -96,14 +102,24 @@ export async function sampleKeys(
   const folders = (top.CommonPrefixes ?? [])
     .flatMap((common) => (common.Prefix ? [common.Prefix] : []))
     .slice(0, TOP_LEVEL_SAMPLED);
-  const [pages, children] = await Promise.all([
+  const [pages, nested] = await Promise.all([
     Promise.all(folders.map((folder) => firstPage(ctx, folder, undefined, signal))),
-    // `<folder>AWSLogs/` one level down, even where the folder's first page shows something else.
-    pMap(folders, (folder) => list(folder), { concurrency: SAMPLE_CONCURRENCY }),
+    // `<folder>AWSLogs/` one level down, even where the folder's first page shows something else. Asked
+    // for by name: listing the folder's children would page through every key of a flat folder of logs.
+    pMap(
+      folders,
+      async (folder) => {
+        const page = await firstPage(ctx, `${folder}AWSLogs/`, '/', signal, 1);
+        return (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0
+          ? [`${folder}AWSLogs/`]
+          : [];
+      },
+      { concurrency: SAMPLE_CONCURRENCY },
+    ),
   ]);
   for (const page of pages) for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
 
-  const roots = awsLogsRoots(keys, [...folders, ...children.flat()]);
+  const roots = awsLogsRoots(keys, [...folders, ...nested.flat()]);
   const services = (await Promise.all(roots.map((root) => serviceFolders(root, list)))).flat();
   const servicePages = await pMap(
     spreadOverServices(services, SERVICE_PAGES),
