@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogObjects, type SeedObject } from '../../source/demo/log-generator.js';
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { auditBucket, finishedProblems, lostOriginals } from '../support/invariant.js';
-import { runCli, startCli, type StartedCli } from '../support/run-cli.js';
+import { killedAt, killPoints, type KillPoint } from '../support/kill-run.js';
+import { runCli } from '../support/run-cli.js';
 import { endpoint, newBucket, putObjects, testClient } from '../support/s3.js';
 
 /**
@@ -84,68 +85,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** A request of a run, recognisable in another run of the same command. */
-interface Point {
-  readonly operation: ProxiedRequest['operation'];
-  readonly key: string;
-  readonly nthForKey: number;
-  readonly phase: 'before' | 'acted';
-}
-
-const same = (r: ProxiedRequest, point: Point) =>
-  r.operation === point.operation && r.key === point.key && r.nthForKey === point.nthForKey;
-
-/** The writes, every verification and a spread of reads, each at both phases. */
-function killPoints(log: readonly ProxiedRequest[]): Point[] {
-  const writes = new Set(['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload']);
-  const chosen = log.filter(
-    (r, index) =>
-      writes.has(r.operation) ||
-      r.operation === 'DeleteObjects' ||
-      r.operation === 'ListMultipartUploads' ||
-      (r.operation === 'HeadObject' &&
-        log.slice(0, index).some((earlier) => writes.has(earlier.operation))) ||
-      (r.operation === 'GetObject' && r.nth % 5 === 1),
-  );
-  return chosen.flatMap((r) =>
-    (['before', 'acted'] as const).map((phase) => ({
-      operation: r.operation,
-      key: r.key,
-      nthForKey: r.nthForKey,
-      phase,
-    })),
-  );
-}
-
-async function killedAt(point: Point, scenario: Scenario): Promise<{ bucket: string; hit: boolean }> {
-  const bucket = await newBucket(s3, 'kill');
-  await scenario.prepare(bucket);
-  let child: StartedCli | undefined;
-  let hit = false;
-  const kill = async () => {
-    hit = true;
-    child!.process.kill('SIGKILL');
-    await child!.done;
-  };
-  const proxy: FaultProxy = await startFaultProxy(endpoint(), (r) => {
-    if (hit || !same(r, point)) return { kind: 'pass' };
-    if (point.phase === 'acted') return { kind: 'forward-then', after: kill };
-    void kill();
-    return { kind: 'reset' };
-  });
-  try {
-    child = startCli(flags(proxy.endpoint, bucket));
-    await child.done;
-  } finally {
-    await proxy.close();
-  }
-  return { bucket, hit };
-}
-
 describe.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
   'SIGKILL during a %s',
   (_, scenario) => {
-    let points: Point[] = [];
+    let points: KillPoint[] = [];
 
     beforeAll(async () => {
       const bucket = await newBucket(s3, 'kill-log');
@@ -168,7 +111,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
     it('then the same command: nothing lost, the job finished exactly', async () => {
       const failures: string[] = [];
       for (const point of points) {
-        const { bucket, hit } = await killedAt(point, scenario);
+        const { bucket, hit } = await killedAt(s3, point, (bucket) => scenario.prepare(bucket), flags);
         const where = `${point.phase} ${point.operation} ${point.key} #${point.nthForKey}`;
         if (!hit) {
           failures.push(`${where}: the run never reached this point`);
