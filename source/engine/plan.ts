@@ -39,7 +39,7 @@ export async function discoverSeries(
 }
 
 /** The tool's own outputs, by name: `…_collapsed`, `…_collapsed.json.gz`. */
-const OUTPUT_NAME = /_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/;
+export const OUTPUT_NAME = /_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/;
 
 export interface PeriodListing {
   readonly members: Member[];

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { OUTPUT_NAME } from '../../source/engine/plan.js';
 import { elbClassic } from '../../source/layouts/elb-classic.js';
 import { elb } from '../../source/layouts/elb.js';
 import { parseLogKey } from '../../source/layouts/index.js';
-import type { ListChildren } from '../../source/layouts/types.js';
 import { periodOf } from '../../source/periods.js';
+import { fakeBucket } from '../support/fake-listing.js';
 
 const hour = periodOf(new Date('2024-05-01T13:00:00Z'), 'hour');
 const day = periodOf(new Date('2024-05-01T00:00:00Z'), 'day');
@@ -135,7 +136,7 @@ describe('load balancer periods', () => {
   ] as const)('%#: %s', (layout, series, period, prefix, output) => {
     expect(layout.listingPrefix(series, period)).toBe(prefix);
     expect(layout.outputKey(series, period)).toBe(output);
-    expect(output).toMatch(/_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/);
+    expect(output).toMatch(OUTPUT_NAME);
     expect(parseLogKey(output)).toBeUndefined();
   });
 
@@ -145,21 +146,6 @@ describe('load balancer periods', () => {
     expect(ALB_KEY.startsWith(elb.listingPrefix(alb, day))).toBe(true);
   });
 });
-
-/** ListObjectsV2's common prefixes over a fixed set of keys, recording what was asked. */
-function fakeBucket(keys: readonly string[]): { list: ListChildren; asked: string[] } {
-  const asked: string[] = [];
-  const list: ListChildren = async (prefix, delimiter = '/') => {
-    asked.push(`${delimiter} ${prefix}`);
-    const common = new Set<string>();
-    for (const key of keys) {
-      const at = key.startsWith(prefix) ? key.indexOf(delimiter, prefix.length) : -1;
-      if (at >= 0) common.add(key.slice(0, at + delimiter.length));
-    }
-    return [...common].sort();
-  };
-  return { list, asked };
-}
 
 describe('load balancer series discovery', () => {
   const folder = (account: string, region: string, date: string) =>

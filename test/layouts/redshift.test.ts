@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { OUTPUT_NAME } from '../../source/engine/plan.js';
 import { parseLogKey } from '../../source/layouts/index.js';
 import { redshift } from '../../source/layouts/redshift.js';
-import type { ListChildren } from '../../source/layouts/types.js';
 import { periodOf } from '../../source/periods.js';
+import { listerOver } from '../support/fake-listing.js';
 
 const day = periodOf(new Date('2024-05-01T00:00:00Z'), 'day');
 const hour = periodOf(new Date('2024-05-01T13:00:00Z'), 'hour');
 const month = periodOf(new Date('2024-05-01T00:00:00Z'), 'month');
-/** How the planner recognises the tool's own outputs (source/engine/plan.ts OUTPUT_NAME). */
-const OUTPUT_NAME = /_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/;
-
-/** A ListChildren over a fixed set of keys, with S3's delimiter semantics; records each call. */
-function listerOver(keys: readonly string[], calls: string[] = []): ListChildren {
-  return async (prefix, delimiter = '/') => {
-    calls.push(`${delimiter} ${prefix}`);
-    const children = new Set<string>();
-    for (const key of keys) {
-      const at = key.startsWith(prefix) ? key.indexOf(delimiter, prefix.length) : -1;
-      if (at >= 0) children.add(key.slice(0, at + delimiter.length));
-    }
-    return [...children].sort();
-  };
-}
 
 const REGION = 'AWSLogs/111122223333/redshift/eu-west-1/';
 const key = (folder: string, cluster: string, type: string, stamp: string, root = ''): string =>

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { OUTPUT_NAME } from '../../source/engine/plan.js';
 import { parseLogKey } from '../../source/layouts/index.js';
-import type { ListChildren } from '../../source/layouts/types.js';
 import { vpcFlowHive } from '../../source/layouts/vpc-flow-hive.js';
 import { vpcFlow } from '../../source/layouts/vpc-flow.js';
 import { periodOf } from '../../source/periods.js';
+import { fakeBucket } from '../support/fake-listing.js';
 
 const hour = periodOf(new Date('2024-05-01T16:00:00Z'), 'hour');
 const day = periodOf(new Date('2024-05-01T00:00:00Z'), 'day');
@@ -136,7 +137,7 @@ describe('flow log periods', () => {
     const layout = series.layout === 'vpc-flow' ? vpcFlow : vpcFlowHive;
     expect(layout.listingPrefix(series, period)).toBe(prefix);
     expect(layout.outputKey(series, period)).toBe(output);
-    expect(output).toMatch(/_collapsed(?:-\d+)?(?:\.[a-z0-9.]+)?$/);
+    expect(output).toMatch(OUTPUT_NAME);
     expect(parseLogKey(output)).toBeUndefined();
   });
 
@@ -147,21 +148,6 @@ describe('flow log periods', () => {
     expect(HIVE_KEY.startsWith(vpcFlowHive.listingPrefix(hive, day))).toBe(true);
   });
 });
-
-/** ListObjectsV2's common prefixes over a fixed set of keys, recording what was asked. */
-function fakeBucket(keys: readonly string[]): { list: ListChildren; asked: string[] } {
-  const asked: string[] = [];
-  const list: ListChildren = async (prefix, delimiter = '/') => {
-    asked.push(`${delimiter} ${prefix}`);
-    const common = new Set<string>();
-    for (const key of keys) {
-      const at = key.startsWith(prefix) ? key.indexOf(delimiter, prefix.length) : -1;
-      if (at >= 0) common.add(key.slice(0, at + delimiter.length));
-    }
-    return [...common].sort();
-  };
-  return { list, asked };
-}
 
 describe('flow log series discovery', () => {
   const keys = [
