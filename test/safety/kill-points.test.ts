@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogObjects, type SeedObject } from '../../source/demo/log-generator.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { auditBucket, finishedProblems, lostOriginals } from '../support/invariant.js';
-import { killedAt, killPoints, type KillPoint } from '../support/kill-run.js';
+import { failuresAfterKills, killPoints, type KillPoint } from '../support/kill-run.js';
 import { runCli } from '../support/run-cli.js';
 import { endpoint, newBucket, putObjects, testClient } from '../support/s3.js';
 
@@ -109,28 +108,9 @@ describe.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
     });
 
     it('then the same command: nothing lost, the job finished exactly', async () => {
-      const failures: string[] = [];
-      for (const point of points) {
-        const { bucket, hit } = await killedAt(s3, point, (bucket) => scenario.prepare(bucket), flags);
-        const where = `${point.phase} ${point.operation} ${point.key} #${point.nthForKey}`;
-        if (!hit) {
-          failures.push(`${where}: the run never reached this point`);
-          continue;
-        }
-        const lost = lostOriginals(await auditBucket(s3, bucket, scenario.originals), scenario.originals);
-        if (lost.length > 0) failures.push(`${where}: lost ${lost.join(', ')}`);
-        const again = await runCli(flags(endpoint(), bucket));
-        if (again.code !== 0)
-          failures.push(
-            `${where}: the next run exited ${again.code}: ${again.stderr.trim().split('\n').at(-1)}`,
-          );
-        const problems = finishedProblems(
-          await auditBucket(s3, bucket, scenario.originals),
-          scenario.originals,
-        );
-        if (problems.length > 0) failures.push(`${where}: ${problems.join('; ')}`);
-      }
-      expect(failures).toEqual([]);
+      expect(
+        await failuresAfterKills(s3, points, (bucket) => scenario.prepare(bucket), flags, scenario.originals),
+      ).toEqual([]);
     }, 600_000);
   },
 );

@@ -1,6 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from './fault-proxy.js';
-import { startCli, type StartedCli } from './run-cli.js';
+import type { SeedObject } from '../../source/demo/log-generator.js';
+import { auditBucket, finishedProblems, lostOriginals } from './invariant.js';
+import { runCli, startCli, type StartedCli } from './run-cli.js';
 import { endpoint, newBucket } from './s3.js';
 
 /**
@@ -72,4 +74,34 @@ export async function killedAt(
     await proxy.close();
   }
   return { bucket, hit };
+}
+
+/**
+ * For each point: kill the command there, check no original was lost, run the same command again and
+ * check the job finished exactly. The failures, each named by its point (none when all is well).
+ */
+export async function failuresAfterKills(
+  s3: S3Client,
+  points: readonly KillPoint[],
+  prepare: (bucket: string) => Promise<void>,
+  flags: (url: string, bucket: string) => string[],
+  originals: readonly SeedObject[],
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const point of points) {
+    const { bucket, hit } = await killedAt(s3, point, prepare, flags);
+    const where = `${point.phase} ${point.operation} ${point.key} #${point.nthForKey}`;
+    if (!hit) {
+      failures.push(`${where}: the run never reached this point`);
+      continue;
+    }
+    const lost = lostOriginals(await auditBucket(s3, bucket, originals), originals);
+    if (lost.length > 0) failures.push(`${where}: lost ${lost.join(', ')}`);
+    const again = await runCli(flags(endpoint(), bucket));
+    if (again.code !== 0)
+      failures.push(`${where}: the next run exited ${again.code}: ${again.stderr.trim().split('\n').at(-1)}`);
+    const problems = finishedProblems(await auditBucket(s3, bucket, originals), originals);
+    if (problems.length > 0) failures.push(`${where}: ${problems.join('; ')}`);
+  }
+  return failures;
 }
