@@ -1,12 +1,9 @@
-import { createHash, type Hash } from 'node:crypto';
-import { finished } from 'node:stream/promises';
-import { INFLATE_CHUNK } from './gzip-inspector.js';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { cloudTrail } from '../layouts/cloudtrail.js';
 import type { DigestIndex, DigestProblem } from './cloudtrail-digests.js';
 import type { Series } from '../layouts/types.js';
 import type { Manifest } from './manifest.js';
 import type { Tap } from './member-ranges.js';
+import { UncompressedHash } from './uncompressed-hash.js';
 
 /** A member whose uncompressed SHA-256 is not the one its CloudTrail digest lists. */
 export interface DigestMismatch {
@@ -34,8 +31,7 @@ interface MemberInflate {
   readonly size: number;
   taken: number;
   /** Made at the member's first byte: one inflater at a time, not one per member. */
-  gunzip: Gunzip | undefined;
-  readonly hash: Hash;
+  hasher: UncompressedHash | undefined;
   done: Promise<string | null> | undefined;
 }
 
@@ -79,8 +75,7 @@ export class MemberDigestCheck {
         expected,
         size: member.size,
         taken: 0,
-        gunzip: undefined,
-        hash: createHash('sha256'),
+        hasher: undefined,
         done: undefined,
       });
     }
@@ -101,25 +96,11 @@ export class MemberDigestCheck {
   }
 
   private take(entry: MemberInflate, bytes: Buffer): void {
-    if (!entry.gunzip) {
-      const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
-      gunzip.on('data', (text: Buffer) => entry.hash.update(text));
-      entry.gunzip = gunzip;
-      entry.done = finished(gunzip).then(
-        () => entry.hash.digest('hex'),
-        () => null,
-      );
-    }
+    entry.hasher ??= new UncompressedHash();
     entry.taken += bytes.length;
-    // Bytes that are not gzip destroyed the inflater: the member's verdict is already null.
-    if (entry.gunzip.destroyed) return;
-    // RangeTaps hands out views into the streamed chunk: the inflater may read them later.
-    if (!entry.gunzip.write(Buffer.from(bytes)))
-      this.waiting = Promise.race([
-        new Promise((resolve) => entry.gunzip!.once('drain', resolve)),
-        entry.done,
-      ]);
-    if (entry.taken === entry.size) entry.gunzip.end();
+    // RangeTaps hands out views into the streamed chunk: the hasher copies what it keeps.
+    this.waiting = entry.hasher.write(bytes);
+    if (entry.taken === entry.size) entry.done = entry.hasher.end();
   }
 
   /** Resolves once the inflater in use can take more. */
@@ -135,7 +116,7 @@ export class MemberDigestCheck {
     let ok = 0;
     for (const entry of this.members) {
       if (entry.taken !== entry.size) {
-        entry.gunzip?.destroy();
+        void entry.hasher?.end();
         continue;
       }
       // An empty member never reached a tap: it inflates to nothing.
