@@ -26,6 +26,7 @@ import type { Encoding } from './separators.js';
 import { OutputWriteError, uploadOutput, type UploadedOutput } from './upload-output.js';
 import { AnotherRunError, conditionFor } from './write-condition.js';
 import type {
+  HeldMember,
   Member,
   ObjectHead,
   PeriodPlan,
@@ -107,9 +108,23 @@ export function partSizeFor(bytes: number, configured: number): number {
 
 const rollInOf = (period: PeriodPlan): readonly RolledInput[] => period.rollIn ?? [];
 
-/** What is streamed after the committed bytes: the new originals and the rolled-in outputs, in key order. */
+/** The members a partly held input still gives, each read by its range of that input. */
+const heldMembersOf = (input: RolledInput): HeldMember[] =>
+  (input.take ?? []).map(({ key, size, etag, lastModified, offset, sha256Uncompressed }) => ({
+    key,
+    size,
+    etag,
+    lastModified,
+    within: { key: input.output.key, etag: input.output.etag, offset },
+    ...(sha256Uncompressed ? { sha256Uncompressed } : {}),
+  }));
+
+/**
+ * What is streamed after the committed bytes, in key order: the new originals, the rolled-in outputs,
+ * and the members read out of partly held ones.
+ */
 function inputsOf(period: PeriodPlan): readonly Member[] {
-  const rolled = rollInOf(period).map((input) => input.output);
+  const rolled = rollInOf(period).flatMap((input) => (input.take ? heldMembersOf(input) : [input.output]));
   if (rolled.length === 0) return period.incoming;
   return [...period.incoming, ...rolled].sort((a, b) =>
     Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
@@ -146,7 +161,11 @@ function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
           }
         : null,
     members: inputsOf(period),
-    rolled: new Map(rollInOf(period).map((input) => [input.output.key, input])),
+    rolled: new Map(
+      rollInOf(period)
+        .filter((input) => !input.take)
+        .map((input) => [input.output.key, input]),
+    ),
     digests: period.digests,
     encoding: expectedEncoding(scope, period),
     fetch: {

@@ -8,7 +8,7 @@ import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
 import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
-import type { Member, RolledInput } from './types.js';
+import type { HeldMember, Member, RolledInput } from './types.js';
 import { UncompressedHash } from './uncompressed-hash.js';
 
 /** The verified bytes an output already holds, copied first when late keys are appended. */
@@ -69,14 +69,28 @@ export class Concatenation {
     this.fetching = new OrderedFetch(
       input.members,
       {
-        fetchWhole: (member) => gets.run(() => readWhole(s3, bucket, member, this.readOptions(member))),
-        fetchRange: (member, start, end) =>
-          gets.run(() =>
-            readWhole(s3, bucket, member, { ...this.readOptions(member), range: { start, end } }),
-          ),
+        fetchWhole: (member) => this.fetch(member, 0, member.size),
+        fetchRange: (member, start, end) => this.fetch(member, start, end),
       },
       input.fetch,
     );
+  }
+
+  /**
+   * Bytes `start` … `end` of a member: of the original itself, or — for one held in a shorter
+   * period's output — of that output, If-Match the ETag its complete manifest vouches for.
+   */
+  private fetch(member: Member, start: number, end: number): Promise<Buffer> {
+    const { s3, bucket, gets } = this.input;
+    const within = heldIn(member);
+    if (!within) {
+      const range = start === 0 && end === member.size ? undefined : { start, end };
+      return gets.run(() => readWhole(s3, bucket, member, { ...this.readOptions(member.key), range }));
+    }
+    if (end === start) return Promise.resolve(Buffer.alloc(0));
+    const version = { key: within.key, etag: within.etag, size: member.size };
+    const range = { start: within.offset + start, end: within.offset + end };
+    return gets.run(() => readWhole(s3, bucket, version, { ...this.readOptions(within.key), range }));
   }
 
   close(): void {
@@ -145,7 +159,7 @@ export class Concatenation {
       const offset = this.written;
       const rolled = input.rolled?.get(member.key);
       // A rolled-in output's members keep what their own collapse checked against the digests.
-      const uncompressed = input.digests && !rolled ? new UncompressedHash() : undefined;
+      const uncompressed = input.digests && !rolled && !heldIn(member) ? new UncompressedHash() : undefined;
       let separator: Buffer;
       if (body.kind === 'buffer') {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
@@ -191,7 +205,10 @@ export class Concatenation {
   ): void {
     this.streamedInputs += 1;
     if (!rolled) {
-      this.members.push({ ...member, offset, separator, ...checked });
+      const { key, size, etag, lastModified } = member;
+      const carried = (member as Partial<HeldMember>).sha256Uncompressed;
+      const digest = carried ? { sha256Uncompressed: carried } : checked;
+      this.members.push({ key, size, etag, lastModified, offset, separator, ...digest });
       return;
     }
     const { manifest } = rolled;
@@ -231,10 +248,10 @@ export class Concatenation {
     });
   }
 
-  private readOptions(member: Member): ReadOptions {
+  private readOptions(key: string): ReadOptions {
     return {
       signal: this.input.signal,
-      gate: this.input.gateFor?.(member.key),
+      gate: this.input.gateFor?.(key),
       onBytes: this.input.onDownloaded,
     };
   }
@@ -292,6 +309,8 @@ export class Concatenation {
     return encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
   }
 }
+
+const heldIn = (member: Member): HeldMember['within'] | undefined => (member as Partial<HeldMember>).within;
 
 async function* hashing(chunks: AsyncIterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {

@@ -2,6 +2,7 @@ import pMap from 'p-map';
 import { periodLabel, periodsCovering, type Granularity, type Period } from '../periods.js';
 import { manifestKeyFor, parseManifest, type Manifest, type ManifestMember } from './manifest.js';
 import type { PeriodError } from './period-error.js';
+import { remainsOf } from './delete-rolled.js';
 import { planProblem, type PeriodDiff } from './plan-diff.js';
 import { getText, listPages, type TextObject } from './s3-objects.js';
 import type { EngineContext, Member, RolledInput, RolledRemains } from './types.js';
@@ -252,8 +253,8 @@ const failedWith = (diff: PeriodDiff, problem: PeriodError): RolledDiff => ({
 
 /**
  * Pure: the period's diff with its rollup applied. Originals a rolled-in output already holds (its
- * run stopped before deleting them) are only deleted; an original that would land in the output
- * twice stops the period. A first rollup that stopped before its manifest was complete starts over:
+ * run stopped before deleting them) are only deleted; a member already held elsewhere goes in once
+ * (see splitInputs). A first rollup that stopped before its manifest was complete starts over:
  * nothing of it was deleted, so every input is still there.
  */
 export function applyRollup(diff: PeriodDiff, findings: RollupFindings): RolledDiff {
@@ -266,27 +267,11 @@ export function applyRollup(diff: PeriodDiff, findings: RollupFindings): RolledD
       message: more.length > 0 ? `${first.message} (${more.length} more like it.)` : first.message,
     });
 
-  const holder = new Map<string, { member: ManifestMember; output: string }>();
-  const outputKey = diff.committed?.output?.key ?? 'this output';
-  for (const member of diff.committed?.members ?? []) holder.set(member.key, { member, output: outputKey });
-  for (const input of findings.inputs) {
-    for (const member of input.manifest.members) {
-      const earlier = holder.get(member.key);
-      if (earlier)
-        return failedWith(
-          diff,
-          planProblem(
-            'rolled-input-overlap',
-            `${member.key} is both in ${earlier.output} and in ${input.output.key}: rolling it in would put it in the output twice. Nothing was changed.`,
-            'Inspect both manifests; move the output that should not be rolled in away (with its manifest), then run again.',
-          ),
-        );
-      holder.set(member.key, { member, output: input.output.key });
-    }
-  }
+  const split = splitInputs(diff.committed, findings.inputs);
+  if ('code' in split) return failedWith(diff, split);
   const rolledMember = new Map(
-    findings.inputs.flatMap((input) =>
-      input.manifest.members.map((member) => [member.key, { member, input }] as const),
+    split.kept.flatMap((input) =>
+      (input.take ?? input.manifest.members).map((member) => [member.key, { member, input }] as const),
     ),
   );
   const incoming: Member[] = [];
@@ -306,10 +291,11 @@ export function applyRollup(diff: PeriodDiff, findings: RollupFindings): RolledD
         ),
       );
   }
-  const writes = incoming.length > 0 || findings.inputs.length > 0 || diff.manifest?.state === 'pending';
+  const leftovers = [...findings.leftovers, ...split.redundant.map(remainsOf)];
+  const writes = incoming.length > 0 || split.kept.length > 0 || diff.manifest?.state === 'pending';
   const status = writes
     ? 'planned'
-    : diff.status === 'skipped' && findings.leftovers.length === 0
+    : diff.status === 'skipped' && leftovers.length === 0
       ? 'skipped'
       : 'already-collapsed';
   return {
@@ -318,7 +304,54 @@ export function applyRollup(diff: PeriodDiff, findings: RollupFindings): RolledD
     manifest: diff.manifest,
     alreadyCollapsed,
     status,
-    rollIn: findings.inputs,
-    rolledLeftovers: findings.leftovers,
+    rollIn: split.kept,
+    rolledLeftovers: leftovers,
   };
 }
+
+/**
+ * Pure: each input against what the output and the other inputs hold. Two runs of different
+ * granularities at once (`--by day` and `--by month` from two crons) can both collapse a key; a
+ * member held elsewhere with the same ETag and size is that same original, so only the members held
+ * nowhere else go in (read by range), and an input holding nothing new is only deleted once this
+ * output is recorded. Larger inputs are kept whole first, so the ranges read are the fewest. A key
+ * held with other bytes is two versions of one key: only a person can choose, so the period stops.
+ */
+export function splitInputs(
+  committed: Manifest | null,
+  inputs: readonly RolledInput[],
+): { readonly kept: RolledInput[]; readonly redundant: RolledInput[] } | PeriodError {
+  const holder = new Map<string, { member: ManifestMember; output: string }>();
+  const outputKey = committed?.output?.key ?? 'this output';
+  for (const member of committed?.members ?? []) holder.set(member.key, { member, output: outputKey });
+  const largestFirst = [...inputs].sort(
+    (a, b) => b.manifest.members.length - a.manifest.members.length || byKey(a.output.key, b.output.key),
+  );
+  const taken = new Map<RolledInput, ManifestMember[]>();
+  for (const input of largestFirst) {
+    const fresh: ManifestMember[] = [];
+    for (const member of input.manifest.members) {
+      const earlier = holder.get(member.key);
+      if (!earlier) {
+        fresh.push(member);
+        holder.set(member.key, { member, output: input.output.key });
+      } else if (earlier.member.etag !== member.etag || earlier.member.size !== member.size)
+        return planProblem(
+          'rolled-input-overlap',
+          `${member.key} is in ${earlier.output} and in ${input.output.key} with different bytes (ETag ${earlier.member.etag}, ${earlier.member.size} bytes; ETag ${member.etag}, ${member.size} bytes). Nothing was changed.`,
+          'Restore both versions (restore --member … --to-prefix) and compare them; move the output that should not be rolled in away (with its manifest), then run again.',
+        );
+    }
+    taken.set(input, fresh);
+  }
+  const kept: RolledInput[] = [];
+  const redundant: RolledInput[] = [];
+  for (const input of inputs) {
+    const fresh = taken.get(input) ?? [];
+    if (fresh.length === 0) redundant.push(input);
+    else kept.push(fresh.length === input.manifest.members.length ? input : { ...input, take: fresh });
+  }
+  return { kept, redundant };
+}
+
+const byKey = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LayoutId, Series } from '../layouts/index.js';
 import type { Granularity, Period } from '../periods.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest, ManifestMember } from './manifest.js';
 import type { PeriodError } from './period-error.js';
 import type { TextObject } from './s3-objects.js';
 
@@ -25,6 +25,23 @@ export interface RolledInput {
   /** The manifest as read: deleted after the output, only while it still has this ETag. */
   readonly manifestEtag: string;
   readonly manifest: Manifest & { readonly output: NonNullable<Manifest['output']> };
+  /**
+   * Only these of its members go in, read by their byte ranges: the others are already in the
+   * rolled-up output or in another input (two runs of different granularities took the same keys).
+   * Absent: the whole output goes in.
+   */
+  readonly take?: readonly ManifestMember[] | undefined;
+}
+
+/**
+ * An original no longer in the bucket whose bytes are read from the output of a shorter period
+ * that holds them (`within.offset` … `+size`, If-Match that output's ETag). Never deleted: its key
+ * is gone; the output it is read from is deleted once the rolled-up output is recorded.
+ */
+export interface HeldMember extends Member {
+  readonly within: { readonly key: string; readonly etag: string; readonly offset: number };
+  /** As its own collapse checked it against the CloudTrail digest. */
+  readonly sha256Uncompressed?: string | undefined;
 }
 
 /**

@@ -194,20 +194,76 @@ describe('a month diff with its rollup applied', () => {
     expect(diff.problem?.message).toMatch(/\(1 more like it\.\)$/);
   });
 
-  it('an original already in the month output and in a day output: stopped, never twice', () => {
-    const committed = {
-      ...dayManifest(),
-      period: { by: 'month' as const, start: MONTH.start.toISOString(), end: MONTH.end.toISOString() },
-      output: { key: 'logs/2024-05_collapsed', size: 10, sha256: 'b'.repeat(64), etag: '"month"' },
-      members: [{ ...a, offset: 0, separator: 0 }],
+  const monthHolding = (members: Member[]): Manifest => ({
+    ...dayManifest(),
+    period: { by: 'month', start: MONTH.start.toISOString(), end: MONTH.end.toISOString() },
+    output: {
+      key: 'logs/2024-05_collapsed',
+      size: 10 * members.length,
+      sha256: 'b'.repeat(64),
+      etag: '"month"',
+    },
+    members: members.map((one, index) => ({ ...one, offset: index * 10, separator: 0 })),
+  });
+  const monthDiff = (committed: Manifest): PeriodDiff => ({
+    ...fresh([]),
+    committed,
+    manifest: committed,
+    status: 'already-collapsed',
+  });
+
+  it('a day output whose every member the month already holds (a day and a month run at once): only deleted', () => {
+    const diff = applyRollup(monthDiff(monthHolding([a, b])), {
+      inputs: [input()],
+      leftovers: [],
+      problems: [],
+    });
+    expect(diff).toMatchObject({ status: 'already-collapsed', rollIn: [], incoming: [] });
+    expect(diff.rolledLeftovers).toEqual([
+      { output: DAY_OUTPUT, manifest: expect.objectContaining({ key: SLOT.manifestKey, etag: '"m"' }) },
+    ]);
+  });
+
+  it('a day output holding one key the month lacks: only that member goes in, by its range', () => {
+    const diff = applyRollup(monthDiff(monthHolding([a])), {
+      inputs: [input()],
+      leftovers: [],
+      problems: [],
+    });
+    expect(diff.status).toBe('planned');
+    expect(diff.rollIn).toHaveLength(1);
+    expect(diff.rollIn[0]?.take).toEqual([{ ...b, offset: 10, separator: 0 }]);
+    expect(diff.rolledLeftovers).toEqual([]);
+  });
+
+  it('a day and an hour output holding the same key: the larger goes in whole, the other only deleted', () => {
+    const hour = periodOf(DAY.start, 'hour');
+    const hourKey = keyOf(hour);
+    const hourInput: RolledInput = {
+      output: { ...DAY_OUTPUT, key: hourKey, size: 10, etag: '"hour"' },
+      manifestKey: manifestKeyFor(hourKey),
+      manifestEtag: '"hm"',
+      manifest: {
+        ...dayManifest(),
+        period: { by: 'hour', start: hour.start.toISOString(), end: hour.end.toISOString() },
+        output: { key: hourKey, size: 10, sha256: 'c'.repeat(64), etag: '"hour"' },
+        members: [{ ...a, offset: 0, separator: 0 }],
+      },
     };
-    const diff = applyRollup(
-      { ...fresh([]), committed, manifest: committed, status: 'already-collapsed' },
-      { inputs: [input()], leftovers: [], problems: [] },
-    );
+    const diff = applyRollup(fresh([]), { inputs: [hourInput, input()], leftovers: [], problems: [] });
+    expect(diff.rollIn).toEqual([input()]);
+    expect(diff.rolledLeftovers.map((one) => one.output?.key)).toEqual([hourKey]);
+  });
+
+  it('one key in the month output and in a day output with other bytes: stopped, naming both versions', () => {
+    const diff = applyRollup(monthDiff(monthHolding([{ ...a, etag: '"other"' }])), {
+      inputs: [input()],
+      leftovers: [],
+      problems: [],
+    });
     expect(diff.problem).toMatchObject({ code: 'rolled-input-overlap' });
     expect(diff.problem?.message).toContain(
-      `${a.key} is both in logs/2024-05_collapsed and in ${SLOT.outputKey}`,
+      `${a.key} is in logs/2024-05_collapsed and in ${SLOT.outputKey} with different bytes`,
     );
   });
 
