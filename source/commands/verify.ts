@@ -67,6 +67,10 @@ export function problemText(problem: OutputProblem): string {
         : `separator after ${problem.member} is not a gzip member holding \\n`;
     case 'member-md5':
       return `member ${problem.member}: MD5 differs from its ETag`;
+    case 'rolled-up':
+      return `rolled-in ${problem.output}: its bytes here differ from the SHA-256 its manifest recorded`;
+    case 'rolled-up-range':
+      return `rolled-in ${problem.output}: its recorded range is not a run of whole members of this output`;
     case 'digest':
       return problem.actual === null
         ? `member ${problem.member}: does not inflate, so it differs from its digest`
@@ -94,8 +98,9 @@ function findingLine(finding: BucketFinding): string {
   if (check.status === 'ok') {
     const md5 = check.md5Checked > 0 ? `, ${check.md5Checked} by MD5` : '';
     const digest = check.digests && check.digests.ok > 0 ? `, ${check.digests.ok} digest ok` : '';
+    const rolled = check.rolledUpChecked ? `, ${counted(check.rolledUpChecked, 'rolled-in output')}` : '';
     const notes = [...check.notes, ...digestNotes(check.digests)].map((note) => `; ${note}`).join('');
-    return `✔ ${check.outputKey}: ok (${formatBytes(check.size)}, ${counted(check.members, 'member')}${md5}${digest})${notes}`;
+    return `✔ ${check.outputKey}: ok (${formatBytes(check.size)}, ${counted(check.members, 'member')}${md5}${digest}${rolled})${notes}`;
   }
   const notes = digestNotes(check.digests)
     .map((note) => `; ${note}`)

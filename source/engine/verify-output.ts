@@ -22,6 +22,15 @@ export type OutputProblem =
       readonly expected: string;
       readonly actual: string;
     }
+  /** A rolled-in day or hour output's bytes (at its recorded offset) are not the SHA-256 recorded for it. */
+  | {
+      readonly kind: 'rolled-up';
+      readonly output: string;
+      readonly expected: string;
+      readonly actual: string;
+    }
+  /** A rolled-in output's recorded range is not a run of whole members inside this output. */
+  | { readonly kind: 'rolled-up-range'; readonly output: string }
   /** A CloudTrail member's uncompressed SHA-256 is not the one its digest file lists. */
   | DigestMismatch
   /** The output was replaced or deleted while it was read: nothing can be said about it yet. */
@@ -37,6 +46,8 @@ export type OutputCheck =
       readonly members: number;
       /** Members whose bytes were checked against the MD5 their ETag is. */
       readonly md5Checked: number;
+      /** Month outputs: the rolled-in outputs whose bytes were checked at their recorded offsets. */
+      readonly rolledUpChecked?: number | undefined;
       readonly problems: readonly OutputProblem[];
       /** Findings that are not problems (e.g. ETags that are not MD5s). */
       readonly notes: readonly string[];
@@ -144,6 +155,37 @@ function tapsFor(manifest: Manifest): { taps: Tap[]; hashes: MemberHash[]; separ
   return { taps, hashes, separators };
 }
 
+interface RolledHash {
+  readonly output: string;
+  readonly expected: string;
+  readonly hash: Hash;
+}
+
+/**
+ * A month manifest's `rolledUp` records: each rolled-in output must be exactly a run of whole members
+ * of this one (so restore's ranges and the record agree), and its bytes there must still have the
+ * SHA-256 its own manifest recorded — what a re-run relies on to tell its leftovers apart.
+ */
+function rolledUpTaps(manifest: Manifest): { taps: Tap[]; hashes: RolledHash[]; problems: OutputProblem[] } {
+  const starts = new Set(manifest.members.map((member) => member.offset));
+  const ends = new Set(manifest.members.map((member) => member.offset + member.size + member.separator));
+  const size = manifest.output?.size ?? 0;
+  const taps: Tap[] = [];
+  const hashes: RolledHash[] = [];
+  const problems: OutputProblem[] = [];
+  for (const record of manifest.rolledUp ?? []) {
+    const end = record.offset + record.size;
+    if (end > size || !starts.has(record.offset) || !ends.has(end)) {
+      problems.push({ kind: 'rolled-up-range', output: record.key });
+      continue;
+    }
+    const entry = { output: record.key, expected: record.sha256, hash: createHash('sha256') };
+    hashes.push(entry);
+    taps.push({ start: record.offset, end, take: (bytes) => entry.hash.update(bytes) });
+  }
+  return { taps, hashes, problems };
+}
+
 /**
  * Checks one output against its manifest: its size, its SHA-256 (and S3's CRC64NVME where both
  * have one), that the members tile it exactly, that each separator is what it should be, and that
@@ -181,10 +223,12 @@ export async function verifyOutput(
   problems.push(...checkMemberLayout(manifest.members, output.size));
 
   const { taps, hashes, separators } = tapsFor(manifest);
+  const rolled = rolledUpTaps(manifest);
+  problems.push(...rolled.problems);
   const digestCheck = options.digests
     ? await MemberDigestCheck.prepare(manifest, options.digests)
     : undefined;
-  const ranges = new RangeTaps([...taps, ...(digestCheck?.taps(manifest) ?? [])]);
+  const ranges = new RangeTaps([...taps, ...rolled.taps, ...(digestCheck?.taps(manifest) ?? [])]);
   const sha256 = createHash('sha256');
   try {
     for await (const chunk of readObject(
@@ -211,6 +255,12 @@ export async function verifyOutput(
   const actualSha = sha256.digest('hex');
   const shaMatches = actualSha === output.sha256;
   if (!shaMatches) problems.push({ kind: 'sha256', expected: output.sha256, actual: actualSha });
+
+  for (const entry of rolled.hashes) {
+    const actual = entry.hash.digest('hex');
+    if (actual !== entry.expected)
+      problems.push({ kind: 'rolled-up', output: entry.output, expected: entry.expected, actual });
+  }
 
   for (const separator of separators) {
     const bytes = Buffer.concat(separator.chunks);
@@ -242,6 +292,7 @@ export async function verifyOutput(
     ...base,
     status: problems.length === 0 ? 'ok' : 'wrong',
     md5Checked: notes.length > 0 ? 0 : whole.length,
+    ...(manifest.rolledUp?.length ? { rolledUpChecked: rolled.hashes.length } : {}),
     problems,
     notes,
     ...(digests ? { digests: digests.tally } : {}),

@@ -78,6 +78,8 @@ describe('verify and restore on rolled-up month outputs', () => {
     const check = await verifyOutput(s3, fixture.bucket, manifestKeyFor(outputKey), manifest);
     expect(check).toMatchObject({ status: 'ok', problems: [], members: originals().length });
     expect(check.status === 'ok' && check.md5Checked).toBe(originals().length);
+    // Days 1 and 2 went in as their outputs: each checked at its recorded offset.
+    expect(check.status === 'ok' && check.rolledUpChecked).toBe(2);
   });
 
   it.each([
@@ -111,7 +113,7 @@ describe('verify and restore on rolled-up month outputs', () => {
     const on = ['--endpoint', endpoint(), '--bucket', fixture.bucket];
     const verify = await runCli(['verify', ...on]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    expect(verify.stdout).toContain(`✔ ${PLAIN_MONTH}: ok`);
+    expect(verify.stdout).toMatch(new RegExp(`✔ ${PLAIN_MONTH}: ok \\(.*2 rolled-in outputs\\)`));
     expect(verify.stdout).toContain(`✔ ${GZIP_MONTH}: ok`);
 
     // From day 1, so it came into the month inside the day's output.
@@ -134,7 +136,26 @@ describe('verify catches a rolled-up output that differs', () => {
     expect(check.status).toBe('wrong');
     expect(check.status !== 'in-progress' && check.problems.map((problem) => problem.kind)).toEqual([
       'sha256',
+      'rolled-up',
       'member-md5',
+    ]);
+  });
+
+  it("a rolled-up record whose SHA-256 or range does not fit the month's bytes is named", async () => {
+    const fixture = await rolledBucket('roll-audit-record');
+    const manifest = await readManifest(s3, fixture.bucket, PLAIN_MONTH);
+    const [first, second] = manifest.rolledUp!;
+    const tampered = {
+      ...manifest,
+      rolledUp: [
+        { ...first!, sha256: 'f'.repeat(64) },
+        { ...second!, offset: second!.offset + 1 },
+      ],
+    };
+    const check = await verifyOutput(s3, fixture.bucket, manifestKeyFor(PLAIN_MONTH), tampered);
+    expect(check.status !== 'in-progress' && check.problems).toEqual([
+      { kind: 'rolled-up-range', output: second!.key },
+      { kind: 'rolled-up', output: first!.key, expected: 'f'.repeat(64), actual: first!.sha256 },
     ]);
   });
 });
