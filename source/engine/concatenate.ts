@@ -65,7 +65,6 @@ export class Concatenation {
 
   constructor(private readonly input: ConcatenationInput) {
     this.expected = input.encoding.is;
-    const { s3, bucket, gets } = input;
     this.fetching = new OrderedFetch(
       input.members,
       {
