@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { httpStatus } from '../aws/s3-errors.js';
-import { layoutById } from '../layouts/index.js';
-import { Concatenation } from './concatenate.js';
-import { deleteMembers } from './delete-members.js';
-import { deleteRolledRemains, remainsOf } from './delete-rolled.js';
+import type { Concatenation } from './concatenate.js';
+import { remainsOf } from './delete-rolled.js';
 import type { Manifest } from './manifest.js';
 import {
   InputFailure,
@@ -12,6 +10,8 @@ import {
   type PeriodLeft,
   type PeriodStage,
 } from './period-error.js';
+import { deleteVerified } from './period-deletes.js';
+import { concatenationFor, expectedBytes, partSizeFor, rollInOf } from './period-inputs.js';
 import {
   abortAbandonedUploads,
   manifestBase,
@@ -21,22 +21,11 @@ import {
   type HeldManifest,
 } from './period-manifest.js';
 import type { RunScope } from './run-scope.js';
-import { headObject, type HeadWithMetadata } from './s3-objects.js';
-import type { Encoding } from './separators.js';
+import { headObject } from './s3-objects.js';
 import { OutputWriteError, uploadOutput, type UploadedOutput } from './upload-output.js';
+import { verifyWritten } from './verify-written.js';
 import { AnotherRunError, conditionFor } from './write-condition.js';
-import type {
-  HeldMember,
-  Member,
-  ObjectHead,
-  PeriodPlan,
-  PeriodResult,
-  RolledInput,
-  RolledRemains,
-  VerifiedBy,
-} from './types.js';
-
-const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+import type { ObjectHead, PeriodPlan, PeriodResult } from './types.js';
 
 export function resultOf(
   period: PeriodPlan,
@@ -57,176 +46,6 @@ export function resultOf(
 
 const sameHead = (a: ObjectHead | null, b: ObjectHead | null): boolean =>
   a === null || b === null ? a === b : a.etag === b.etag && a.size === b.size;
-
-/**
- * Deletes a verified period's members, each only if it is still the version the plan saw; then what
- * is left of the shorter periods it rolled up (this run's inputs, or an earlier run's leftovers).
- */
-async function deleteVerified(
-  scope: RunScope,
-  period: PeriodPlan,
-  members: readonly Member[],
-  rolled: readonly RolledRemains[] = period.rolledLeftovers ?? [],
-): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed' | 'rolledDeleted'>> {
-  const originals = await deleteOriginals(scope, period, members);
-  if (rolled.length === 0) return originals;
-  const remains = await deleteRolledRemains(scope, rolled);
-  return {
-    keysDeleted: originals.keysDeleted,
-    deleteFailed: [...originals.deleteFailed, ...remains.failed],
-    rolledDeleted: remains.deleted,
-  };
-}
-
-async function deleteOriginals(
-  scope: RunScope,
-  period: PeriodPlan,
-  members: readonly Member[],
-): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed'>> {
-  if (members.length === 0) return { keysDeleted: 0, deleteFailed: [] };
-  scope.emit({ type: 'deleting', periodId: period.id, keys: members.length });
-  const outcome = await deleteMembers(scope.ctx.s3, scope.ctx.bucket, members, {
-    signal: scope.signal,
-    settle: scope.settle,
-  });
-  scope.emit({
-    type: 'keys-deleted',
-    periodId: period.id,
-    deleted: outcome.deleted.length,
-    failed: outcome.failed,
-  });
-  return { keysDeleted: outcome.deleted.length, deleteFailed: outcome.failed };
-}
-
-/** S3 allows 10,000 parts; a little headroom covers the separators the plan cannot know in advance. */
-const MAX_PARTS = 9_000;
-
-/** The configured part size, or larger when an output would otherwise need more parts than S3 allows. */
-export function partSizeFor(bytes: number, configured: number): number {
-  return Math.max(configured, Math.ceil(bytes / MAX_PARTS));
-}
-
-const rollInOf = (period: PeriodPlan): readonly RolledInput[] => period.rollIn ?? [];
-
-/** The members a partly held input still gives, each read by its range of that input. */
-const heldMembersOf = (input: RolledInput): HeldMember[] =>
-  (input.take ?? []).map(({ key, size, etag, lastModified, offset, sha256Uncompressed }) => ({
-    key,
-    size,
-    etag,
-    lastModified,
-    within: { key: input.output.key, etag: input.output.etag, offset },
-    ...(sha256Uncompressed ? { sha256Uncompressed } : {}),
-  }));
-
-/**
- * What is streamed after the committed bytes, in key order: the new originals, the rolled-in outputs,
- * and the members read out of partly held ones.
- */
-function inputsOf(period: PeriodPlan): readonly Member[] {
-  const rolled = rollInOf(period).flatMap((input) => (input.take ? heldMembersOf(input) : [input.output]));
-  if (rolled.length === 0) return period.incoming;
-  return [...period.incoming, ...rolled].sort((a, b) =>
-    Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
-  );
-}
-
-const expectedBytes = (period: PeriodPlan): number =>
-  (period.committed?.output?.size ?? 0) + sum(inputsOf(period).map((member) => member.size));
-
-/** What every input must be: what the output already holds, else what AWS writes for the layout. */
-function expectedEncoding(scope: RunScope, period: PeriodPlan): { is: Encoding; because: string } {
-  const committed = period.committed?.encoding;
-  if (committed)
-    return { is: committed, because: `${period.outputKey}, which it would be appended to, is ${committed}` };
-  const layout = layoutById(scope.plan.layout);
-  return {
-    is: layout.encoding,
-    because: `${layout.title} are ${layout.encoding === 'gzip' ? 'gzip-compressed' : 'plain text'} as AWS writes them`,
-  };
-}
-
-function concatenationFor(scope: RunScope, period: PeriodPlan): Concatenation {
-  const committedOutput = period.committed?.output ?? null;
-  return new Concatenation({
-    s3: scope.ctx.s3,
-    bucket: scope.ctx.bucket,
-    prefix:
-      committedOutput && period.currentOutput
-        ? {
-            key: period.outputKey,
-            etag: period.currentOutput.etag,
-            size: committedOutput.size,
-            sha256: committedOutput.sha256,
-          }
-        : null,
-    members: inputsOf(period),
-    rolled: new Map(
-      rollInOf(period)
-        .filter((input) => !input.take)
-        .map((input) => [input.output.key, input]),
-    ),
-    digests: period.digests,
-    encoding: expectedEncoding(scope, period),
-    fetch: {
-      concurrency: scope.options.downloadConcurrency,
-      pieceSize: scope.options.partSize,
-      budget: scope.budget.bytesAhead,
-    },
-    gets: scope.budget.gets,
-    signal: scope.signal,
-    gateFor: (key) => scope.gates.forKey(key),
-    onDownloaded: (bytes) => scope.emit({ type: 'bytes-downloaded', periodId: period.id, bytes }),
-    onConcatenated: (bytes) => scope.emit({ type: 'bytes-concatenated', periodId: period.id, bytes }),
-  });
-}
-
-/**
- * Checks what landed is this run's object with every byte streamed: its run id, size and ETag, and —
- * where the server keeps one — the full-object CRC64NVME S3 computed against the one computed here.
- * Every request body also carried its Content-MD5, which the server checked on arrival.
- */
-function verify(
-  period: PeriodPlan,
-  found: HeadWithMetadata | null,
-  uploaded: UploadedOutput,
-  concatenation: Concatenation,
-  runId: string,
-): VerifiedBy {
-  if (found && found.metadata['s3collapse-run'] !== runId) {
-    // Only a run holding the period's manifest writes its output: the period is that run's now.
-    throw new PeriodFailure({
-      code: 'another-run',
-      left: 'taken',
-      message: `Another run wrote ${period.outputKey} after this run did; nothing was deleted.`,
-      fix: 'Run again once the other run is done.',
-    });
-  }
-  // What was streamed must be all the plan holds: no failure on the way may end it early unseen.
-  const streamed = concatenation.inputs;
-  const inputs = inputsOf(period).length;
-  const problem = !found
-    ? 'nothing is there'
-    : streamed !== inputs || concatenation.bytes < expectedBytes(period)
-      ? `only ${streamed} of the ${inputs} inputs (${concatenation.bytes} of ${expectedBytes(period)} bytes) were streamed`
-      : uploaded.size !== concatenation.bytes
-        ? `${uploaded.size} bytes were uploaded, not the ${concatenation.bytes} streamed`
-        : found.size !== uploaded.size
-          ? `${found.size} bytes, not the ${uploaded.size} streamed`
-          : uploaded.etag && found.etag !== uploaded.etag
-            ? 'its ETag is not the upload’s'
-            : found.crc64nvme && uploaded.crc64nvme && found.crc64nvme !== uploaded.crc64nvme
-              ? 'S3’s CRC64NVME differs from the one computed while streaming'
-              : undefined;
-  if (problem) {
-    throw new PeriodFailure({
-      code: 'verification-failed',
-      message: `Verification of ${period.outputKey} failed: ${problem}. Nothing was deleted.`,
-      fix: 'Run again: the next run writes the output again.',
-    });
-  }
-  return found?.crc64nvme && uploaded.crc64nvme ? 'size+crc64nvme' : 'size+content-md5';
-}
 
 /** Where the protocol is, and what it has left so far: what a failure at this moment means. */
 interface Progress {
@@ -352,7 +171,7 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
 
   progress.stage = 'verify';
   const found = await headObject(scope.ctx.s3, scope.ctx.bucket, period.outputKey, scope.settle);
-  const verifiedBy = verify(period, found, uploaded, concatenation, runId);
+  const verifiedBy = verifyWritten(period, found, uploaded, concatenation, runId);
   const sha256 = concatenation.sha256();
   scope.emit({ type: 'period-verified', periodId: period.id, size: uploaded.size, sha256 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FORMAT, type Manifest } from '../../source/engine/manifest.js';
 import { diffAgainstOutput, type OutputState } from '../../source/engine/plan-diff.js';
-import { partSizeFor } from '../../source/engine/collapse-period.js';
+import { partSizeFor } from '../../source/engine/period-inputs.js';
 import type { Member } from '../../source/engine/types.js';
 import type { PeriodErrorCode } from '../../source/engine/period-error.js';
 
