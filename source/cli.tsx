@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import type { ConnectionOptions } from './aws/s3-client.js';
 import { isCommandName, loadCommand } from './commands/command.js';
+import { checkPlanFlags } from './job/plan-flags.js';
 import type { Face } from './job/face.js';
 import type { Demo } from './demo/demo.js';
 import { isUserError, messageOf } from './errors.js';
@@ -88,7 +89,8 @@ type FaceName = 'batch' | 'plain' | 'app';
 
 function chooseFace(options: CliOptions): FaceName {
   // Questions need a keyboard: without one every answer must come from flags.
-  if (options.json || !process.stdin.isTTY) return 'batch';
+  // A plan file is written or run for schedulers: every answer is in the flags or the file.
+  if (options.json || options.out || options.planFile || !process.stdin.isTTY) return 'batch';
   if (options.plain || !process.stdout.isTTY) return 'plain';
   return 'app';
 }
@@ -134,11 +136,15 @@ async function runCommand(argv: readonly string[]): Promise<ExitCode> {
 
 async function main(argv: readonly string[]): Promise<ExitCode> {
   if (isCommandName(argv[0])) return runCommand(argv);
+  // `plan` writes a plan file, `run` is the collapse itself (the default): both take its flags.
+  const job = argv[0] === 'plan' || argv[0] === 'run' ? argv[0] : undefined;
+  const args = job ? argv.slice(1) : argv;
   let options: CliOptions;
   try {
-    options = parseCliArgs(argv);
+    options = parseCliArgs(args);
+    checkPlanFlags(options, job);
   } catch (error) {
-    return printError(error, argv.includes('--json'));
+    return printError(error, args.includes('--json'));
   }
   if (options.help) {
     process.stdout.write(`${HELP}\n`);

@@ -265,6 +265,15 @@ describe('defaults', () => {
       readonly expectedBucketOwner?: string | undefined;
       readonly includeOpen: boolean;
       readonly checkDigests: boolean;
+      readonly out?: string | undefined;
+      readonly items?: string | undefined;
+      readonly inventory?: string | undefined;
+      readonly planFile?: string | undefined;
+      readonly shard?: string | undefined;
+      readonly period?: readonly string[] | undefined;
+      readonly maxPeriods?: number | undefined;
+      readonly until?: { hours: number; minutes: number } | undefined;
+      readonly report?: string | undefined;
       readonly help: boolean;
       readonly version: boolean;
     }

@@ -2,6 +2,7 @@ import { runDocument } from '../job/run-document.js';
 import { detectIn, pickDetected, rangeFromFlags, unconfirmed } from '../job/collapse-job.js';
 import { connect } from '../job/connect.js';
 import { driveJob } from '../job/drive-job.js';
+import { writtenPlanLines } from '../job/plan-file-job.js';
 import type { Face } from '../job/face.js';
 import { finishedPeriodLine } from '../job/period-outcome.js';
 import { planLines } from '../job/plan-lines.js';
@@ -22,7 +23,7 @@ export const runBatch: Face = (face) => {
   const json = (value: unknown) => face.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   return driveJob(face, {
     connection: async () => face.connection,
-    bucket: (connection) => connect(connection, options.bucket, face.now),
+    bucket: (connection, name) => connect(connection, name ?? options.bucket, face.now),
     layout: async (ctx) => pickDetected(await detectIn(ctx, options, face.controller.signal), ctx, options),
     range: async () => rangeFromFlags(options, face.now()),
     planning: ({ bucket, layout, range }) =>
@@ -54,6 +55,11 @@ export const runBatch: Face = (face) => {
         },
         stop: () => undefined,
       };
+    },
+    planShare: (share) => say(`plan ${share}`),
+    planWritten: (written) => {
+      if (options.json) json({ format: 's3collapse-plan-written/1', ...written });
+      for (const line of writtenPlanLines(written)) human(line);
     },
     finished: ({ document }) => {
       if (options.json) json(document);

@@ -26,6 +26,17 @@ export interface PlanRequest {
    * each input is checked against its digest's SHA-256 while streaming.
    */
   readonly checkDigests?: boolean | undefined;
+  /**
+   * Exactly these (series, period) units, as a plan file names them: nothing is discovered, and
+   * `periods` and `seriesBases` are not read. Each is still listed and checked as any period is.
+   */
+  readonly units?: readonly PlanUnit[] | undefined;
+}
+
+/** One series over one period: a unit of work a plan file holds and a shard runs. */
+export interface PlanUnit {
+  readonly series: Series;
+  readonly period: Period;
 }
 
 export async function discoverSeries(
@@ -182,11 +193,19 @@ function longerManifestReader(
   };
 }
 
-/**
- * Snapshots every period: its keys (key, size, ETag, LastModified) and the state of its output. The
- * run streams and deletes from this snapshot only; nothing is listed again before deleting.
- */
-export async function planRun(ctx: EngineContext, request: PlanRequest, signal?: AbortSignal): Promise<Plan> {
+/** The series of the units, once each, in their first unit's order. */
+function distinctSeries(units: readonly PlanUnit[]): Series[] {
+  const seen = new Map<string, Series>();
+  for (const unit of units) if (!seen.has(unit.series.base)) seen.set(unit.series.base, unit.series);
+  return [...seen.values()];
+}
+
+/** Every series found under the root (or those asked for) over every period of the request. */
+async function discoveredUnits(
+  ctx: EngineContext,
+  request: PlanRequest,
+  signal?: AbortSignal,
+): Promise<{ series: Series[]; jobs: PlanUnit[] }> {
   const { layout, root } = request;
   const discovered = await discoverSeries(ctx, layout, root, signal, request.periods);
   const wanted = request.seriesBases;
@@ -207,7 +226,21 @@ export async function planRun(ctx: EngineContext, request: PlanRequest, signal?:
   const series = wanted
     ? discovered.filter((candidate) => wanted.includes(candidate.base) || wanted.includes(candidate.label))
     : discovered;
-  const jobs = series.flatMap((one) => request.periods.map((period) => ({ series: one, period })));
+  return {
+    series,
+    jobs: series.flatMap((one) => request.periods.map((period) => ({ series: one, period }))),
+  };
+}
+
+/**
+ * Snapshots every period: its keys (key, size, ETag, LastModified) and the state of its output. The
+ * run streams and deletes from this snapshot only; nothing is listed again before deleting.
+ */
+export async function planRun(ctx: EngineContext, request: PlanRequest, signal?: AbortSignal): Promise<Plan> {
+  const { layout, root } = request;
+  const { series, jobs } = request.units
+    ? { series: distinctSeries(request.units), jobs: request.units }
+    : await discoveredUnits(ctx, request, signal);
   const readLonger = longerManifestReader(ctx, signal);
   const digestIndex = request.checkDigests ? new DigestIndex(ctx.s3, ctx.bucket, { signal }) : undefined;
   const periods = await pMap(

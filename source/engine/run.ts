@@ -36,13 +36,14 @@ export async function executePlan(
     const periods = await pMap(
       plan.periods,
       async (period): Promise<PeriodResult> => {
-        if (signal?.aborted) {
+        const budgetSpent = signal?.aborted ? undefined : options.stopStarting?.(period);
+        if (signal?.aborted || budgetSpent !== undefined) {
           return resultOf(period, {
             status: 'skipped',
             error: {
               stage: 'plan',
               code: 'not-started',
-              message: 'Not started: the run was stopped.',
+              message: budgetSpent ?? 'Not started: the run was stopped.',
               fix: 'Run the same command again to finish.',
               left: 'unchanged',
               originalsKept: true,

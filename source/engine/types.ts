@@ -198,6 +198,11 @@ export interface RunOptions {
   readonly settleMs: number;
   readonly storageClass?: string | undefined;
   readonly tool: string;
+  /**
+   * Asked before each period starts: a reason not to (a run's time or period budget is spent), or
+   * undefined to go on. A period not started is left exactly as the plan found it.
+   */
+  readonly stopStarting?: ((period: PeriodPlan) => string | undefined) | undefined;
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = {

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from '../aws/s3-client.js';
 import { detectLayouts } from '../engine/detect-bucket.js';
-import { planRun } from '../engine/plan.js';
+import { planRun, type PlanUnit } from '../engine/plan.js';
 import { executePlan, exitCodeOf } from '../engine/run.js';
 import {
   DEFAULT_RUN_OPTIONS,
@@ -19,6 +19,7 @@ import { keyPatternLayout } from '../layouts/user-pattern.js';
 import type { CliOptions } from '../options.js';
 import { periodLabel, resolvePeriods, type Granularity, type Period } from '../periods.js';
 import { findOtherOutputs } from './other-outputs.js';
+import { runWindow } from './run-window.js';
 import { planTotals, type PlanTotals } from './plan-totals.js';
 import type { RunAnswers } from './repeat-command.js';
 import { runDocument, unfinishedPeriods, type RunDocument } from './run-document.js';
@@ -52,6 +53,8 @@ export interface JobAnswers {
   /** Only these series (by base); every series found when absent. */
   readonly seriesBases?: readonly string[] | undefined;
   readonly range: JobRange;
+  /** From a plan file: exactly these units (series × period); nothing is discovered. */
+  readonly units?: readonly PlanUnit[] | undefined;
 }
 
 /** What a face was started with, as far as the job needs it. */
@@ -114,9 +117,14 @@ export function rangeOf(
 /** The range the flags give (default yesterday, or last month by month). */
 export const rangeFromFlags = (options: CliOptions, now: Date): JobRange => rangeOf(options, now);
 
-export function runOptionsFor(options: CliOptions, version: string): RunOptions {
+export function runOptionsFor(
+  options: CliOptions,
+  version: string,
+  now: () => Date = () => new Date(),
+): RunOptions {
   return {
     ...DEFAULT_RUN_OPTIONS,
+    stopStarting: runWindow(options, now),
     periodConcurrency: options.concurrency,
     partSize: options.partSizeMiB * 1024 * 1024,
     storageClass: options.storageClass,
@@ -163,6 +171,7 @@ export async function planJob(
       outPrefix: options.outPrefix,
       seriesBases: answers.seriesBases,
       checkDigests: options.checkDigests,
+      units: answers.units,
     },
     signal,
   );
@@ -170,6 +179,17 @@ export async function planJob(
   const needsConfirmation = totals.keysToDelete + totals.rolledToDelete > 0;
   if (!plan.periods.every((period) => period.status === 'skipped'))
     return { plan, totals, needsConfirmation };
+  // A plan file's units found empty now: their keys were collapsed or deleted since it was written.
+  if (answers.units)
+    return {
+      plan,
+      totals,
+      needsConfirmation,
+      note:
+        answers.units.length === 0
+          ? 'This share of the plan file holds no units: nothing to do.'
+          : `None of the ${formatCount(answers.units.length)} units holds ${layout.title} keys any more: nothing to do.`,
+    };
   const waiting = plan.periods.reduce((total, period) => total + (period.waitingForDigest?.length ?? 0), 0);
   if (waiting > 0)
     return {

@@ -16,6 +16,9 @@ import {
 import type { Connected } from './connect.js';
 import type { FaceContext } from './face.js';
 import type { RunAnswers } from './repeat-command.js';
+import { loadPlanFile, planFileRun, writePlanFile, type WrittenPlan } from './plan-file-job.js';
+import { locationOf, writeText } from './text-location.js';
+import { UserError } from '../errors.js';
 
 /** How a face watches a run: engine events in, and a last draw when it ends. */
 export interface ProgressView {
@@ -30,7 +33,8 @@ export interface ProgressView {
  */
 export interface JobConversation {
   connection(): Promise<ConnectionOptions>;
-  bucket(connection: ConnectionOptions): Promise<Connected>;
+  /** `name`: the bucket a plan file names, else the face's own answer. */
+  bucket(connection: ConnectionOptions, name?: string): Promise<Connected>;
   /** Only asked when the flags do not name the layout and its prefix. */
   layout(ctx: EngineContext): Promise<LayoutChoice>;
   range(): Promise<JobRange>;
@@ -41,27 +45,54 @@ export interface JobConversation {
   confirm(planned: JobPlan, versioned: boolean | undefined): Promise<boolean>;
   progress(plan: Plan): ProgressView;
   finished(outcome: JobOutcome, repeat: RunAnswers): void;
+  /** `plan --out`: the plan file is written instead of running. */
+  planWritten(written: WrittenPlan): void;
+  /** `run --plan`: which share of the plan file this run takes. */
+  planShare(share: string): void;
 }
 
 /** The whole job for the script and plain faces: the answers in order, then the run. */
 export async function driveJob(face: FaceContext, talk: JobConversation): Promise<ExitCode> {
-  const { options } = face;
   const signal = face.controller.signal;
   const connection = await talk.connection();
-  const { ctx, versioned } = await talk.bucket(connection);
+  const loaded = face.options.planFile
+    ? await loadPlanFile(connection, face.options.planFile, signal)
+    : undefined;
+  if (loaded && face.options.bucket && face.options.bucket !== loaded.file.bucket)
+    throw new UserError(
+      `--bucket ${face.options.bucket} is not the bucket of ${loaded.where} (${loaded.file.bucket}).`,
+      'Drop --bucket: the plan file names its bucket.',
+    );
+  // What the plan file records stands for the flags that would otherwise give it.
+  const options = loaded
+    ? { ...face.options, outPrefix: loaded.file.outPrefix, checkDigests: loaded.file.checkDigests === true }
+    : face.options;
+  const { ctx, versioned } = await talk.bucket(connection, loaded?.file.bucket);
   try {
-    const layout = layoutFromFlags(options) ?? (await talk.layout(ctx));
-    const range = await talk.range();
+    const fromFile = loaded ? planFileRun(loaded, options) : undefined;
+    if (fromFile) talk.planShare(fromFile.share);
+    const layout = fromFile?.layout ?? layoutFromFlags(options) ?? (await talk.layout(ctx));
+    const range = fromFile?.range ?? (await talk.range());
     const answers: JobAnswers = {
       connection,
       bucket: ctx.bucket,
       layout,
       seriesBases: options.series,
       range,
+      units: fromFile?.units,
     };
     const repeat = repeatAnswers(face, answers);
     talk.planning(answers);
     const planned = await planJob(ctx, answers, options, signal);
+    if (options.out) {
+      const setting = {
+        createdAt: face.now(),
+        tool: `s3collapse-tui ${face.version}`,
+        source: { kind: 'list' as const },
+      };
+      talk.planWritten(await writePlanFile(ctx, planned, options, setting, signal));
+      return ExitCode.Done;
+    }
     talk.planned(planned, repeat);
     if (options.dryRun) {
       talk.dryRun(planned, repeat);
@@ -75,7 +106,7 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
       outcome = await executeJob(
         ctx,
         planned.plan,
-        runOptionsFor(options, face.version),
+        runOptionsFor(options, face.version, face.now),
         view.onEvent,
         signal,
       );
@@ -83,6 +114,12 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
       view.stop();
     }
     talk.finished(outcome, repeat);
+    if (options.report)
+      await writeText(
+        locationOf('report', options.report),
+        `${JSON.stringify(outcome.document, null, 2)}\n`,
+        () => ctx.s3,
+      );
     return outcome.exitCode;
   } finally {
     ctx.s3.destroy();

@@ -1,7 +1,7 @@
 import { ExitCode } from '../exit-code.js';
 import { FLAG_LIST, namesOf, type FlagSpec, type HelpGroup } from './schema.js';
 
-const GROUPS: readonly HelpGroup[] = ['Where', 'What', 'How'];
+const GROUPS: readonly HelpGroup[] = ['Where', 'What', 'How', 'Plans'];
 
 /** The flags' column; a longer flag pushes its own line's help to the right. */
 const LABEL_WIDTH = 24;
@@ -46,6 +46,8 @@ export function helpText(flags: readonly FlagSpec[] = FLAG_LIST): string {
       '       s3collapse-tui explain KEY | explain --bucket B     how a log key is built, what happens to it\n' +
       '       s3collapse-tui verify --bucket B [--prefix P]       check outputs against their manifests\n' +
       '       s3collapse-tui restore --bucket B --output KEY      write the originals of an output back\n' +
+      '       s3collapse-tui plan [options] --out FILE           write the units of work of a range\n' +
+      '       s3collapse-tui run --plan FILE [--shard I/N]       collapse a plan file (or one shard of it)\n' +
       '       (each subcommand takes --help)',
     ...sections,
     `Exit codes: ${ExitCode.Done} done, ${ExitCode.Unfinished} some period failed (nothing lost), ` +

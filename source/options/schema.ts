@@ -8,11 +8,12 @@ import {
   keyPrefix,
   oneOf,
   regionName,
+  utcTime,
   wholeNumber,
 } from './values.js';
 
 /** The help text's sections: where the logs are, which of them, how to run. */
-export type HelpGroup = 'Where' | 'What' | 'How';
+export type HelpGroup = 'Where' | 'What' | 'How' | 'Plans';
 
 interface FlagBase {
   /** The long name, without dashes. */
@@ -280,6 +281,78 @@ export const FLAGS = {
     group: 'How',
     meta: 'ACCOUNT',
     help: 'refuse to touch the bucket unless this account owns it',
+    value: text,
+  },
+  out: {
+    flag: 'out',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'FILE',
+    help: 'plan: where to write the plan file (a path, or s3://BUCKET/KEY)',
+    value: text,
+  },
+  items: {
+    flag: 'items',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'FILE',
+    help: 'plan: also write the units as a JSON array [{"period": ID}] (Step Functions Distributed Map)',
+    value: text,
+  },
+  inventory: {
+    flag: 'inventory',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'URL',
+    help: 'plan: find the units in an S3 Inventory report (s3://…/manifest.json) instead of listing',
+    value: text,
+  },
+  planFile: {
+    flag: 'plan',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'FILE',
+    help: 'run the units of a plan file (a path, or s3://BUCKET/KEY), each listed and checked again',
+    value: text,
+  },
+  shard: {
+    flag: 'shard',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'I/N',
+    help: 'with --plan: only shard I of N (0-based, balanced by bytes); auto/N reads I from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX',
+    value: text,
+  },
+  period: {
+    flag: 'period',
+    kind: 'multiple',
+    group: 'Plans',
+    meta: 'ID',
+    help: 'with --plan: only this unit (its id in the plan file, e.g. logs/|2026-11-23)',
+    value: () => z.array(z.string()).readonly().optional(),
+  },
+  maxPeriods: {
+    flag: 'max-periods',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'N',
+    help: 'start at most N periods that write, then stop (the rest are left for the next run)',
+    value: (flag) => wholeNumber(flag, 1, 10_000_000, '', `For example --${flag} 100.`).optional(),
+  },
+  until: {
+    flag: 'until',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'HH:MM',
+    help: 'start no period after this UTC time (the next HH:MM after the run starts)',
+    value: (flag) => utcTime(flag).optional(),
+  },
+  report: {
+    flag: 'report',
+    kind: 'string',
+    group: 'Plans',
+    meta: 'FILE',
+    help: 'also write the JSON result document to FILE (a path, or s3://BUCKET/KEY)',
     value: text,
   },
   help: { flag: 'help', short: 'h', kind: 'boolean', group: 'How', help: 'this text', value: off },

@@ -101,3 +101,15 @@ export function regionRefusal(flag: string, raw: string, onAws = false): Refusal
 export function regionName(flag: string) {
   return flagString((raw) => (HOST_LABEL.test(raw) ? raw : regionRefusal(flag, raw)));
 }
+
+/** `HH:MM` in UTC, as hours and minutes: the end of a run's window (`--until`). */
+export function utcTime(flag: string) {
+  return flagString((raw) => {
+    const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+    if (match) return { hours: Number(match[1]), minutes: Number(match[2]) };
+    return refusal(
+      `--${flag} ${raw} is not a time HH:MM (UTC, 00:00 to 23:59).`,
+      `For example --${flag} 05:30.`,
+    );
+  });
+}

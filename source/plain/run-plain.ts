@@ -4,6 +4,7 @@ import { isUserError } from '../errors.js';
 import { formatBytes, wrapWords } from '../format.js';
 import { confirmationOf, retryAnswers } from '../job/collapse-job.js';
 import { connect, type Connected } from '../job/connect.js';
+import { writtenPlanLines } from '../job/plan-file-job.js';
 import { driveJob } from '../job/drive-job.js';
 import type { Face } from '../job/face.js';
 import { planLines } from '../job/plan-lines.js';
@@ -56,6 +57,10 @@ export const runPlain: Face = async (face) => {
       bucket: (connection) => openChosenBucket(asked, connection),
       layout: (ctx) => askLayout(asked, ctx),
       range: () => askRange(asked),
+      planShare: (share) => say(`plan ${share}`),
+      planWritten: (written) => {
+        for (const line of writtenPlanLines(written)) say(line);
+      },
       planning: ({ bucket, layout }) =>
         say(`Planning ${layoutById(layout.layout).title} in s3://${bucket}/${layout.root}…`),
       planned: (planned) => {
