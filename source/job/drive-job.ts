@@ -16,7 +16,7 @@ import {
 import type { Connected } from './connect.js';
 import type { FaceContext } from './face.js';
 import type { RunAnswers } from './repeat-command.js';
-import { loadPlanFile, planFileRun, writePlanFile, type WrittenPlan } from './plan-file-job.js';
+import { loadPlanFile, planFileFor, planFileRun, writePlanFile, type WrittenPlan } from './plan-file-job.js';
 import { locationOf, writeText } from './text-location.js';
 import { UserError } from '../errors.js';
 
@@ -83,16 +83,13 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
     };
     const repeat = repeatAnswers(face, answers);
     talk.planning(answers);
-    const planned = await planJob(ctx, answers, options, signal);
     if (options.out) {
-      const setting = {
-        createdAt: face.now(),
-        tool: `s3collapse-tui ${face.version}`,
-        source: { kind: 'list' as const },
-      };
-      talk.planWritten(await writePlanFile(ctx, planned, options, setting, signal));
+      const setting = { createdAt: face.now(), tool: `s3collapse-tui ${face.version}` };
+      const file = await planFileFor(ctx, answers, options, setting, signal);
+      talk.planWritten(await writePlanFile(ctx, file, options, signal));
       return ExitCode.Done;
     }
+    const planned = await planJob(ctx, answers, options, signal);
     talk.planned(planned, repeat);
     if (options.dryRun) {
       talk.dryRun(planned, repeat);

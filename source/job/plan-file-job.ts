@@ -7,14 +7,14 @@ import { useKeyPatternLayout } from '../layouts/index.js';
 import { keyPatternLayout } from '../layouts/user-pattern.js';
 import type { CliOptions } from '../options.js';
 import { periodLabel } from '../periods.js';
-import type { JobPlan, JobRange, LayoutChoice } from './collapse-job.js';
+import { planJob, type JobAnswers, type JobRange, type LayoutChoice } from './collapse-job.js';
+import { planFileFromInventory } from './inventory-plan.js';
 import {
   parsePlanFile,
   planFileOf,
   planUnitsOf,
   serializePlanFile,
   type PlanFile,
-  type PlanFileSetting,
   type PlanFileUnit,
 } from './plan-file.js';
 import { parseShard, unitsOfShard } from './shards.js';
@@ -135,20 +135,13 @@ export function writtenPlanLines(written: WrittenPlan): string[] {
   ];
 }
 
-/** Writes the plan's units (and, with --items, the Distributed Map's array of them). */
+/** Writes the plan file (and, with --items, the Distributed Map's array of its units). */
 export async function writePlanFile(
   ctx: EngineContext,
-  planned: JobPlan,
+  file: PlanFile,
   options: CliOptions,
-  setting: Omit<PlanFileSetting, 'keyPattern' | 'outPrefix' | 'checkDigests'>,
   signal?: AbortSignal,
 ): Promise<WrittenPlan> {
-  const file = planFileOf(planned.plan, {
-    ...setting,
-    keyPattern: options.keyPattern,
-    outPrefix: options.outPrefix,
-    checkDigests: options.checkDigests,
-  });
   const out = locationOf('out', options.out!);
   await writeText(out, serializePlanFile(file), () => ctx.s3, signal);
   const items = options.items ? locationOf('items', options.items) : undefined;
@@ -164,4 +157,23 @@ export async function writePlanFile(
     keys: file.units.reduce((total, unit) => total + unit.keys, 0),
     alreadyCollapsed: file.alreadyCollapsed,
   };
+}
+
+/** `plan --out`: the range's units, from an S3 Inventory report or by planning every period (LIST). */
+export async function planFileFor(
+  ctx: EngineContext,
+  answers: JobAnswers,
+  options: CliOptions,
+  setting: { readonly createdAt: Date; readonly tool: string },
+  signal?: AbortSignal,
+): Promise<PlanFile> {
+  if (options.inventory) return planFileFromInventory(ctx, answers, options, setting, signal);
+  const planned = await planJob(ctx, answers, options, signal);
+  return planFileOf(planned.plan, {
+    ...setting,
+    keyPattern: options.keyPattern,
+    outPrefix: options.outPrefix,
+    checkDigests: options.checkDigests,
+    source: { kind: 'list' },
+  });
 }
