@@ -17,6 +17,7 @@ import type { Connected } from './connect.js';
 import type { FaceContext } from './face.js';
 import type { RunAnswers } from './repeat-command.js';
 import { loadPlanFile, planFileFor, planFileRun, writePlanFile, type WrittenPlan } from './plan-file-job.js';
+import { finishedUnits, progressLocation, ProgressMarks } from './plan-progress.js';
 import { locationOf, writeText } from './text-location.js';
 import { UserError } from '../errors.js';
 
@@ -69,7 +70,10 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
     : face.options;
   const { ctx, versioned } = await talk.bucket(connection, loaded?.file.bucket);
   try {
-    const fromFile = loaded ? planFileRun(loaded, options) : undefined;
+    const progress = loaded ? progressLocation(face.options.planFile!) : undefined;
+    const finished =
+      progress && !options.out ? await finishedUnits(progress, () => ctx.s3, signal) : undefined;
+    const fromFile = loaded ? planFileRun(loaded, options, finished) : undefined;
     if (fromFile) talk.planShare(fromFile.share);
     const layout = fromFile?.layout ?? layoutFromFlags(options) ?? (await talk.layout(ctx));
     const range = fromFile?.range ?? (await talk.range());
@@ -98,17 +102,22 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
     if (planned.needsConfirmation && !options.yes && !(await talk.confirm(planned, versioned)))
       return ExitCode.BadInput;
     const view = talk.progress(planned.plan);
+    const marks = progress ? new ProgressMarks(progress, planned.plan.periods, () => ctx.s3) : undefined;
     let outcome: JobOutcome;
     try {
       outcome = await executeJob(
         ctx,
         planned.plan,
         runOptionsFor(options, face.version, face.now),
-        view.onEvent,
+        (event) => {
+          if (event.type === 'period-done') marks?.record(event.result);
+          view.onEvent(event);
+        },
         signal,
       );
     } finally {
       view.stop();
+      await marks?.settled();
     }
     talk.finished(outcome, repeat);
     if (options.report)

@@ -85,6 +85,7 @@ function chosenUnits(loaded: LoadedPlanFile, options: CliOptions, env: NodeJS.Pr
 export function planFileRun(
   loaded: LoadedPlanFile,
   options: CliOptions,
+  finished: ReadonlySet<string> = new Set(),
   env: NodeJS.ProcessEnv = process.env,
 ): PlanFileRun {
   const { file, where } = loaded;
@@ -96,7 +97,14 @@ export function planFileRun(
       );
     useKeyPatternLayout(keyPatternLayout(file.keyPattern));
   }
-  const { units, share } = chosenUnits(loaded, options, env);
+  const chosen = chosenUnits(loaded, options, env);
+  // After the shard is chosen: a shard is the same units however many of them are done.
+  const units = chosen.units.filter((unit) => !finished.has(unit.id));
+  const done = chosen.units.length - units.length;
+  const share =
+    done > 0
+      ? `${chosen.share}, ${formatCount(done)} of them finished before (marked in ${where}.done/): not listed again`
+      : chosen.share;
   const planUnits = planUnitsOf(file, units);
   const periods = [
     ...new Map(planUnits.map((unit) => [unit.period.start.getTime(), unit.period])).values(),

@@ -1,10 +1,11 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cloudTrailObjects, type SeedObject } from '../../source/demo/log-generator.js';
 import { parsePlanFile, type PlanFile } from '../../source/job/plan-file.js';
+import { startFaultProxy, type ProxiedRequest } from '../support/fault-proxy.js';
 import { auditBucket, finishedProblems } from '../support/invariant.js';
 import { runCli, startCli } from '../support/run-cli.js';
 import { endpoint, getBytes, listKeys, newBucket, putObjects, testClient } from '../support/s3.js';
@@ -210,13 +211,67 @@ describe('run --plan --shard', () => {
     // The report file is the document the scheduler's log keeps.
     expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(document);
 
+    // The five finished units are marked beside the plan file: the next runs skip them unlisted.
+    expect(readdirSync(`${path}.done`)).toHaveLength(5);
     const second = await runCli(args);
+    expect(second.stderr).toContain('5 of them finished before');
     const third = await runCli(args);
     expect(periodsOf(second.stdout)).toHaveLength(5);
     expect(periodsOf(third.stdout)).toHaveLength(2);
     expect(finishedProblems(await auditBucket(s3, bucket, originals), originals)).toEqual([]);
     const fourth = await runCli(args);
-    expect(JSON.parse(fourth.stdout)).toMatchObject({ totals: { collapsed: 0, alreadyCollapsed: 12 } });
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(fourth.stderr).toContain('12 of them finished before');
+    expect(JSON.parse(fourth.stdout)).toMatchObject({ periods: [], totals: { collapsed: 0 } });
+  });
+
+  it('a unit whose deletes did not all succeed is not marked: the next run plans it and finishes it', async () => {
+    const bucket = await newBucket(s3, 'plan-marks');
+    const originals = seeded(78);
+    const { path, file } = await planned(bucket, originals);
+    const victim = originals[0]!.key;
+    const proxy = await startFaultProxy(endpoint(), (request) =>
+      request.operation === 'DeleteObjects'
+        ? { kind: 'delete-errors', keys: (key) => key === victim }
+        : { kind: 'pass' },
+    );
+    try {
+      const first = await runCli(['run', '--endpoint', proxy.endpoint, '--plan', path, '--yes', '--json']);
+      expect(first.code).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+    expect(readdirSync(`${path}.done`)).toHaveLength(file.units.length - 1);
+    const requests: ProxiedRequest[] = [];
+    const counting = await startFaultProxy(endpoint(), (request) => {
+      requests.push(request);
+      return { kind: 'pass' };
+    });
+    try {
+      const second = await runCli([
+        'run',
+        '--endpoint',
+        counting.endpoint,
+        '--plan',
+        path,
+        '--yes',
+        '--json',
+      ]);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toContain(`${file.units.length - 1} of them finished before`);
+    } finally {
+      await counting.close();
+    }
+    // Only the unmarked unit was listed again.
+    const lists = requests.filter(
+      (request) => request.operation === 'ListObjectsV2' && request.bucket === bucket,
+    );
+    expect(lists.length).toBeGreaterThan(0);
+    for (const list of lists)
+      expect(victim.startsWith(list.query.get('prefix') ?? '\u0000'), list.query.get('prefix') ?? '').toBe(
+        true,
+      );
+    expect(finishedProblems(await auditBucket(s3, bucket, originals), originals)).toEqual([]);
   });
 });
 
