@@ -8,6 +8,8 @@ const BATCH = 1000;
 
 export interface DeleteOutcome {
   readonly deleted: readonly string[];
+  /** Not there when deleted (another run deleted it, or a retried batch did): gone, as wanted. */
+  readonly gone: readonly string[];
   readonly failed: readonly DeleteFailure[];
 }
 
@@ -37,6 +39,7 @@ export async function deleteMembers(
   for (let index = 0; index < members.length; index += BATCH)
     batches.push(members.slice(index, index + BATCH));
   const deleted: string[] = [];
+  const gone: string[] = [];
   const failed: DeleteFailure[] = [];
   await pMap(
     batches,
@@ -73,7 +76,7 @@ export async function deleteMembers(
               message: 'kept: it was rewritten after the plan, and its new bytes are in no output',
             });
           // Gone already (another run deleted it, or a retried batch did): what this delete wanted.
-          else if (error?.Code === 'NoSuchKey') deleted.push(key);
+          else if (error?.Code === 'NoSuchKey') gone.push(key);
           else if (error)
             failed.push({ key, code: error.Code ?? 'Error', message: error.Message ?? 'delete failed' });
           else if (confirmed.has(key)) deleted.push(key);
@@ -91,5 +94,5 @@ export async function deleteMembers(
     },
     { concurrency: 4 },
   );
-  return { deleted, failed };
+  return { deleted, gone, failed };
 }

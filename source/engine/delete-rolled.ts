@@ -28,13 +28,13 @@ export async function deleteRolledRemains(
   const { s3, bucket } = scope.ctx;
   const outputs = remains.flatMap((one) => (one.output ? [one.output] : []));
   const first = await deleteMembers(s3, bucket, outputs, options);
-  const gone = new Set(first.deleted);
+  const gone = new Set([...first.deleted, ...first.gone]);
   const manifests = remains
     .filter((one) => one.output === null || gone.has(one.output.key))
     .flatMap((one): Member[] => (one.manifest ? [one.manifest] : []));
   const second = await deleteMembers(s3, bucket, manifests, options);
   return {
-    deleted: first.deleted.length + second.deleted.length,
+    deleted: first.deleted.length + first.gone.length + second.deleted.length + second.gone.length,
     failed: [...first.failed, ...second.failed],
   };
 }

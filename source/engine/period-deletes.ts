@@ -12,12 +12,12 @@ export async function deleteVerified(
   period: PeriodPlan,
   members: readonly Member[],
   rolled: readonly RolledRemains[] = period.rolledLeftovers ?? [],
-): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed' | 'rolledDeleted'>> {
+): Promise<Pick<PeriodResult, 'keysDeleted' | 'keysGone' | 'deleteFailed' | 'rolledDeleted'>> {
   const originals = await deleteOriginals(scope, period, members);
   if (rolled.length === 0) return originals;
   const remains = await deleteRolledRemains(scope, rolled);
   return {
-    keysDeleted: originals.keysDeleted,
+    ...originals,
     deleteFailed: [...originals.deleteFailed, ...remains.failed],
     rolledDeleted: remains.deleted,
   };
@@ -27,7 +27,7 @@ async function deleteOriginals(
   scope: RunScope,
   period: PeriodPlan,
   members: readonly Member[],
-): Promise<Pick<PeriodResult, 'keysDeleted' | 'deleteFailed'>> {
+): Promise<Pick<PeriodResult, 'keysDeleted' | 'keysGone' | 'deleteFailed'>> {
   if (members.length === 0) return { keysDeleted: 0, deleteFailed: [] };
   scope.emit({ type: 'deleting', periodId: period.id, keys: members.length });
   const outcome = await deleteMembers(scope.ctx.s3, scope.ctx.bucket, members, {
@@ -37,8 +37,12 @@ async function deleteOriginals(
   scope.emit({
     type: 'keys-deleted',
     periodId: period.id,
-    deleted: outcome.deleted.length,
+    deleted: outcome.deleted.length + outcome.gone.length,
     failed: outcome.failed,
   });
-  return { keysDeleted: outcome.deleted.length, deleteFailed: outcome.failed };
+  return {
+    keysDeleted: outcome.deleted.length,
+    ...(outcome.gone.length > 0 ? { keysGone: outcome.gone.length } : {}),
+    deleteFailed: outcome.failed,
+  };
 }

@@ -139,7 +139,10 @@ export interface PeriodResult {
   readonly outputSize?: number;
   readonly sha256?: string;
   readonly verifiedBy?: VerifiedBy;
+  /** Originals this run's DeleteObjects deleted. */
   readonly keysDeleted: number;
+  /** Originals already gone when this run deleted them (another run, or a retried batch, did). */
+  readonly keysGone?: number | undefined;
   readonly deleteFailed: readonly DeleteFailure[];
   /** Outputs of shorter periods this run rolled into the output. */
   readonly outputsRolledUp?: number | undefined;

@@ -19,6 +19,8 @@ export function periodErrorText(error: PeriodError): string {
 export interface PeriodOutcomeInput {
   readonly status?: PeriodStatus | undefined;
   readonly keysDeleted: number;
+  /** Already gone when deleted: said apart, so "deleted" counts only what this run's deletes removed. */
+  readonly keysGone?: number | undefined;
   readonly deleteFailed: readonly DeleteFailure[];
   readonly error?: PeriodError | undefined;
 }
@@ -35,15 +37,16 @@ export function periodOutcome(period: PeriodOutcomeInput): PeriodOutcome {
     ? ` · ✖ ${formatCount(period.deleteFailed.length)} not deleted (${period.deleteFailed[0]!.code}; the next run deletes them)`
     : '';
   const tone = period.deleteFailed.length ? 'failed' : 'done';
+  const gone = period.keysGone ? ` · ${formatCount(period.keysGone)} already gone` : '';
   switch (period.status) {
     case 'collapsed':
-      return { tone, text: `✔ verified · ${formatCount(period.keysDeleted)} deleted${notDeleted}` };
+      return { tone, text: `✔ verified · ${formatCount(period.keysDeleted)} deleted${gone}${notDeleted}` };
     case 'already-collapsed':
       return {
         tone,
         text: period.keysDeleted
-          ? `✔ already collapsed · ${formatCount(period.keysDeleted)} leftovers deleted${notDeleted}`
-          : `✔ already collapsed${notDeleted}`,
+          ? `✔ already collapsed · ${formatCount(period.keysDeleted)} leftovers deleted${gone}${notDeleted}`
+          : `✔ already collapsed${gone}${notDeleted}`,
       };
     case 'skipped':
       return { tone: 'skipped', text: `– ${period.error ? periodErrorText(period.error) : 'no keys'}` };

@@ -78,7 +78,7 @@ export function finishedCompletely(period: PeriodPlan, result: PeriodResult): bo
   return (
     done &&
     result.deleteFailed.length === 0 &&
-    result.keysDeleted === result.keys &&
+    result.keysDeleted + (result.keysGone ?? 0) === result.keys &&
     (period.waitingForDigest?.length ?? 0) === 0
   );
 }

@@ -26,7 +26,10 @@ export interface PeriodEntry {
   readonly sha256: string | null;
   /** How the output was checked after upload (see VerifiedBy); null when this run wrote none. */
   readonly verifiedBy: VerifiedBy | null;
+  /** Deleted by this run's DeleteObjects. */
   readonly keysDeleted: number;
+  /** Already gone when this run deleted them (another run's delete, or a retried batch's). */
+  readonly keysGone: number;
   readonly deleteFailed: ReadonlyArray<{ key: string; code: string; message: string }>;
   /** `--by month`, when there are any: outputs of shorter periods rolled in (planned, or by this run). */
   readonly rolledOutputs?: number;
@@ -46,6 +49,7 @@ export interface RunTotals {
   readonly failed: number;
   readonly skipped: number;
   readonly keysDeleted: number;
+  readonly keysGone: number;
   readonly deleteFailed: number;
 }
 
@@ -90,6 +94,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     sha256: result?.sha256 ?? period.committed?.output?.sha256 ?? null,
     verifiedBy: result?.verifiedBy ?? null,
     keysDeleted: result?.keysDeleted ?? 0,
+    keysGone: result?.keysGone ?? 0,
     deleteFailed: result?.deleteFailed ?? [],
     ...rolledFields(period, result),
     error: result?.error ?? period.problem ?? null,
@@ -121,6 +126,7 @@ export function runDocument(plan: Plan, result: RunResult | null, exitCode: Exit
       failed: count('failed'),
       skipped: count('skipped'),
       keysDeleted: sum((period) => period.keysDeleted),
+      keysGone: sum((period) => period.keysGone),
       deleteFailed: sum((period) => period.deleteFailed.length),
     },
     elapsedMs: result?.elapsedMs ?? null,

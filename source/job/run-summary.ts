@@ -29,9 +29,14 @@ export function summarize(document: RunDocument): RunSummary {
   const { periods, totals } = document;
   const written = periods.filter((period) => period.status === 'collapsed');
   // A period changed when this run wrote its output or deleted any of its originals.
-  const changed = periods.filter((period) => period.status === 'collapsed' || period.keysDeleted > 0);
+  const changed = periods.filter(
+    (period) => period.status === 'collapsed' || period.keysDeleted + period.keysGone > 0,
+  );
   const before = changed.reduce((total, period) => total + period.keys + (period.hadOutput ? 2 : 0), 0);
-  const left = changed.reduce((total, period) => total + period.keys - period.keysDeleted, 0);
+  const left = changed.reduce(
+    (total, period) => total + period.keys - period.keysDeleted - period.keysGone,
+    0,
+  );
   const outputs = changed.filter((period) => period.hadOutput || period.status === 'collapsed').length;
   const elapsed = formatDuration(document.elapsedMs ?? 0);
   return {
@@ -51,9 +56,11 @@ export function summarize(document: RunDocument): RunSummary {
 export function summaryLines(document: RunDocument): string[] {
   const summary = summarize(document);
   const { totals } = document;
+  // Stopped by Ctrl-C or by the run's budget (--until, --max-periods): either way, for the next run.
+  const notStarted = document.periods.filter((period) => period.error?.code === 'not-started').length;
   const lines = [
     `${summary.headline}: ${totals.collapsed} collapsed, ${totals.alreadyCollapsed} already collapsed, ${totals.failed} failed` +
-      (document.interrupted && totals.skipped ? `, ${totals.skipped} not started` : ''),
+      (notStarted > 0 ? `, ${notStarted} not started` : ''),
   ];
   if (summary.outputsWritten > 0) {
     const how = summary.verifiedBy.map((kind) => VERIFIED_TEXT[kind]).join('; ');
@@ -66,6 +73,7 @@ export function summaryLines(document: RunDocument): string[] {
   if (summary.keysDeleted > 0 || summary.deleteFailed > 0) {
     lines.push(
       `deleted ${counted(summary.keysDeleted, 'original')}` +
+        (totals.keysGone > 0 ? ` (${formatCount(totals.keysGone)} more were already gone)` : '') +
         (summary.deleteFailed
           ? `; ${formatCount(summary.deleteFailed)} could not be deleted (they are in verified outputs; the next run deletes them)`
           : ''),

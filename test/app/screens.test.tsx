@@ -421,6 +421,7 @@ describe('8 summary', () => {
       failed: 1,
       skipped: 0,
       keysDeleted: 100,
+      keysGone: 0,
       deleteFailed: 0,
     },
     periods: [
@@ -434,6 +435,7 @@ describe('8 summary', () => {
         outputKey: 'logs/2026-11-13_collapsed',
         outputSize: 5000,
         keysDeleted: 100,
+        keysGone: 0,
         error: null,
       },
       {
@@ -446,6 +448,7 @@ describe('8 summary', () => {
         outputKey: 'logs/2026-11-14_collapsed',
         outputSize: null,
         keysDeleted: 0,
+        keysGone: 0,
         error: {
           stage: 'upload',
           code: 'denied',

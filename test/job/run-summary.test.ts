@@ -20,6 +20,7 @@ const period = (fields: Partial<PeriodEntry>): PeriodEntry => ({
   sha256: 'ab',
   verifiedBy: 'size+content-md5',
   keysDeleted: 120,
+  keysGone: 0,
   deleteFailed: [],
   error: null,
   ...fields,
@@ -44,6 +45,7 @@ function documentOf(periods: PeriodEntry[], extra: Partial<RunDocument> = {}): R
       failed: count('failed'),
       skipped: count('skipped'),
       keysDeleted: periods.reduce((total, one) => total + one.keysDeleted, 0),
+      keysGone: periods.reduce((total, one) => total + one.keysGone, 0),
       deleteFailed: periods.reduce((total, one) => total + one.deleteFailed.length, 0),
     },
     elapsedMs: 2_300,
@@ -114,6 +116,35 @@ describe('summaryLines says only what happened', () => {
       // 120 originals; 3 late keys beside an output and its manifest → 2 outputs and 2 manifests.
       'objects in the periods changed: 125 → 4 (2 outputs + 2 manifests)',
     ]);
+  });
+
+  it('keys already gone when deleted (another run deleted them first) are not claimed as deleted', () => {
+    const raced = period({ keysDeleted: 20, keysGone: 100 });
+    const lines = summaryLines(documentOf([raced]));
+    expect(lines).toContain('deleted 20 originals (100 more were already gone)');
+    expect(lines).toContain('objects in the periods changed: 120 → 2 (1 output + 1 manifest)');
+    expect(periodOutcome({ status: 'collapsed', keysDeleted: 0, keysGone: 4, deleteFailed: [] }).text).toBe(
+      '✔ verified · 0 deleted · 4 already gone',
+    );
+  });
+
+  it('a run whose budget ran out counts what it did not start', () => {
+    const notStarted = period({
+      period: '2026-11-14',
+      status: 'skipped',
+      keysDeleted: 0,
+      outputSize: null,
+      verifiedBy: null,
+      error: {
+        ...denied,
+        stage: 'plan',
+        code: 'not-started',
+        message: 'Not started: this run started its --max-periods 1.',
+      },
+    });
+    expect(summaryLines(documentOf([period({}), notStarted]))[0]).toBe(
+      'done in 2.3 s: 1 collapsed, 0 already collapsed, 0 failed, 1 not started',
+    );
   });
 
   it('a stopped run says so and counts what it did not start', () => {

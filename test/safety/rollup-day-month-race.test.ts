@@ -137,6 +137,8 @@ describe('a month run and a day run over the same keys at once', () => {
     // Both outputs hold day 2's keys: the state the next run must finish.
     const day2 = workload.originals.filter((object) => isDay2(object.key) && object !== late);
     for (const { key } of day2) expect(audit.collapsed.get(key), key).toBe(2);
+    // B's deletes found A's already done: it says so instead of claiming them.
+    expect(b?.periods[0]).toMatchObject({ keysDeleted: withLate ? 1 : 0, keysGone: day2.length });
 
     const after = await collapseRange(contextFor(s3, bucket, NOW), monthRun(workload));
     expect(exitCodeOf(after.result), JSON.stringify(after.result.periods[0]?.error)).toBe(0);
