@@ -78,7 +78,8 @@ const SCENARIOS: readonly Scenario[] = [
     mustCover: ['PutObject', 'HeadObject', 'DeleteObjects', 'GetObject'],
     async prepare(bucket) {
       await putObjects(s3, bucket, [...small, ...large]);
-      expect((await runCli(flags(endpoint(), bucket))).code).toBe(0);
+      const first = await runCli(flags(endpoint(), bucket));
+      expect(first.code, first.stdout + first.stderr).toBe(0);
       await putObjects(s3, bucket, late);
     },
   },
