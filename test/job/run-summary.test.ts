@@ -128,34 +128,26 @@ describe('summaryLines says only what happened', () => {
     );
   });
 
-  it('a run whose budget ran out counts what it did not start', () => {
-    const notStarted = period({
+  /** A period a run did not start, and why. */
+  const notStartedBecause = (message: string) =>
+    period({
       period: '2026-11-14',
       status: 'skipped',
       keysDeleted: 0,
       outputSize: null,
       verifiedBy: null,
-      error: {
-        ...denied,
-        stage: 'plan',
-        code: 'not-started',
-        message: 'Not started: this run started its --max-periods 1.',
-      },
+      error: { ...denied, stage: 'plan', code: 'not-started', message },
     });
+
+  it('a run whose budget ran out counts what it did not start', () => {
+    const notStarted = notStartedBecause('Not started: this run started its --max-periods 1.');
     expect(summaryLines(documentOf([period({}), notStarted]))[0]).toBe(
       'done in 2.3 s: 1 collapsed, 0 already collapsed, 0 failed, 1 not started',
     );
   });
 
   it('a stopped run says so and counts what it did not start', () => {
-    const notStarted = period({
-      period: '2026-11-14',
-      status: 'skipped',
-      keysDeleted: 0,
-      outputSize: null,
-      verifiedBy: null,
-      error: { ...denied, stage: 'plan', code: 'not-started', message: 'Not started: the run was stopped.' },
-    });
+    const notStarted = notStartedBecause('Not started: the run was stopped.');
     const document = documentOf([period({}), notStarted], { interrupted: true, exitCode: 130 });
     expect(summaryLines(document)[0]).toBe(
       'stopped after 2.3 s: 1 collapsed, 0 already collapsed, 0 failed, 1 not started',
