@@ -88,6 +88,13 @@ export async function listPeriodMembers(
   // S3 lists in key order already; sorting keeps the output's order a property of this code, not of
   // the server. S3 orders by UTF-8 bytes, which JavaScript's UTF-16 order does not always match.
   members.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  // S3 never lists a key twice. A listing that does (a server or a proxy answering a page twice)
+  // would put that key into the output twice: nothing planned from it is trusted.
+  const twice = members.find((member, index) => index > 0 && members[index - 1]!.key === member.key);
+  if (twice)
+    throw new Error(
+      `The listing of s3://${ctx.bucket}/${layout.listingPrefix(series, period)} named ${twice.key} twice; S3 lists each key once, so the answer is not trusted and nothing was planned from it. Run again.`,
+    );
   return { members, otherOutputs, watched };
 }
 
