@@ -41,7 +41,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONTENDERS = join(ROOT, 'bench', 'contenders');
 
 /** Every contender sees the same keys, and none of the user's AWS profiles or settings. */
-async function environment(scratch: string): Promise<NodeJS.ProcessEnv> {
+export async function benchEnvironment(scratch: string): Promise<NodeJS.ProcessEnv> {
   const config = join(scratch, 'aws-config');
   // The AWS CLI: path-style addressing, and checksums only where required (as s3rver needs).
   await writeFile(config, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
@@ -112,7 +112,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
         ...['--endpoint', context.endpoint, '--bucket', context.bucket],
         ...['--from', context.workload.from, '--to', context.workload.to, '--yes', '--json'],
       ],
-      env: await environment(context.scratch),
+      env: await benchEnvironment(context.scratch),
     }),
     problem: toolProblem,
   },
@@ -124,7 +124,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
     launch: async (context) => ({
       command: process.execPath,
       args: [join(CONTENDERS, 'raw-floor.mjs'), await specFile(context)],
-      env: await environment(context.scratch),
+      env: await benchEnvironment(context.scratch),
     }),
     problem: exited,
   },
@@ -136,7 +136,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
     launch: async (context) => ({
       command: process.execPath,
       args: [join(CONTENDERS, 'one-at-a-time.mjs'), await specFile(context)],
-      env: await environment(context.scratch),
+      env: await benchEnvironment(context.scratch),
     }),
     problem: exited,
   },
@@ -153,7 +153,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
         context.bucket,
         ...context.workload.groups.flatMap((group) => [group.folder, group.pattern, group.outputKey]),
       ],
-      env: await environment(context.scratch),
+      env: await benchEnvironment(context.scratch),
     }),
     problem: exited,
   },

@@ -1,10 +1,11 @@
 // One `plan --out` run of the built CLI, as its own process, through its own latency proxy (so the
 // proxy's log is this run's requests alone), and what its plan file holds.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePlanFile } from '../source/job/plan-file.js';
 import { startFaultProxy, type ProxiedRequest } from '../test/support/fault-proxy.js';
+import { benchEnvironment } from './contenders.js';
 import { runMeasured } from './measure.js';
 import { FIRST_DAY, LAST_DAY, LAYOUT_IDS, type PlanLayout } from './plan-keys.js';
 
@@ -66,24 +67,6 @@ export function countPlanRequests(seen: readonly ProxiedRequest[], logBucket: st
   return { logLists, otherLists, gets, other: seen.length - logLists - otherLists - gets, byOperation };
 }
 
-/** The run sees the local server's keys and none of this machine's AWS setup. */
-async function environment(scratch: string): Promise<NodeJS.ProcessEnv> {
-  const config = join(scratch, 'aws-config');
-  await writeFile(config, '[default]\nregion = us-east-1\n');
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_CONFIG_FILE: config,
-    AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    NO_COLOR: '1',
-  };
-}
-
 export async function runPlan(
   setting: PlanRunSetting,
   source: PlanSource,
@@ -102,7 +85,7 @@ export async function runPlan(
       ...(source === 'inventory' ? ['--inventory', setting.manifestUrl] : []),
       ...['--out', out],
     ];
-    const figures = await runMeasured(process.execPath, args, await environment(setting.scratch));
+    const figures = await runMeasured(process.execPath, args, await benchEnvironment(setting.scratch));
     const requests = countPlanRequests(proxy.seen, setting.bucket);
     const problems: string[] = [];
     let units: UnitFigures[] = [];
