@@ -142,7 +142,7 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   let options: CliOptions;
   try {
     options = parseCliArgs(args);
-    checkPlanFlags(options, job);
+    if (!options.help && !options.version) checkPlanFlags(options, job);
   } catch (error) {
     return printError(error, args.includes('--json'));
   }

@@ -275,6 +275,15 @@ describe('run --plan --shard', () => {
   });
 });
 
+describe('plan and run --help', () => {
+  it.each(['plan', 'run'])('%s --help prints the help, naming the plan flags, exit 0', async (verb) => {
+    const result = await runCli([verb, '--help']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('s3collapse-tui plan [options] --out FILE');
+    expect(result.stdout).toMatch(/--shard I\/N +with --plan: only shard I of N/);
+  });
+});
+
 describe('plan files: bad input changes nothing', () => {
   it.each([
     [['--shard', '0/2'], '--shard picks units of a plan file, and no --plan is given.'],
