@@ -320,7 +320,7 @@ export const FLAGS = {
     kind: 'string',
     group: 'Plans',
     meta: 'I/N',
-    help: 'with --plan: only shard I of N (0-based, balanced by bytes); auto/N reads I from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX',
+    help: 'with --plan: only shard I of N (0-based, balanced by bytes); auto/N reads I from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX; auto alone also reads N from AWS_BATCH_JOB_ARRAY_SIZE',
     value: text,
   },
   period: {

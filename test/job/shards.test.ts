@@ -49,6 +49,22 @@ describe('parseShard', () => {
     expect(parseShard('3/4', {})).toEqual({ index: 3, count: 4 });
   });
 
+  it('auto alone takes N from AWS Batch, which passes the array size', () => {
+    expect(parseShard('auto', { AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ARRAY_SIZE: '8' })).toEqual({
+      index: 3,
+      count: 8,
+    });
+    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '3' })).toThrow(
+      /reads the number of shards from AWS_BATCH_JOB_ARRAY_SIZE, and it is not set/,
+    );
+  });
+
+  it("auto/N that disagrees with AWS Batch's array size is refused: some units would go to no child", () => {
+    expect(() =>
+      parseShard('auto/4', { AWS_BATCH_JOB_ARRAY_INDEX: '1', AWS_BATCH_JOB_ARRAY_SIZE: '8' }),
+    ).toThrow(/says 4 shards, but this AWS Batch array job has 8 children/);
+  });
+
   it('auto/N reads the AWS Batch array index, else the Kubernetes completion index', () => {
     expect(parseShard('auto/8', { AWS_BATCH_JOB_ARRAY_INDEX: '5' })).toEqual({ index: 5, count: 8 });
     expect(parseShard('auto/8', { JOB_COMPLETION_INDEX: '2' })).toEqual({ index: 2, count: 8 });
@@ -65,7 +81,11 @@ describe('parseShard', () => {
       { JOB_COMPLETION_INDEX: '4' },
       /JOB_COMPLETION_INDEX is 4, but --shard auto\/4 has shards 0 to 3/,
     ],
-    ['auto/4', { AWS_BATCH_JOB_ARRAY_INDEX: 'one' }, /not a shard index/],
+    [
+      'auto/4',
+      { AWS_BATCH_JOB_ARRAY_INDEX: 'one' },
+      /AWS_BATCH_JOB_ARRAY_INDEX is "one", not a whole number/,
+    ],
   ])('refuses %s (%o) with a fix', (value, env, message) => {
     expect(() => parseShard(value, env)).toThrow(message);
   });
