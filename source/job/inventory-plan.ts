@@ -21,18 +21,21 @@ interface Tally {
   bytes: number;
 }
 
-/** Pure: the rows of the layout and range counted into units, in the order first seen. */
-export function unitsFromRows(
-  rows: Iterable<InventoryRow>,
+/**
+ * The rows of the layout and range counted into units, in the order first seen. The report streams
+ * by once; only a tally per unit is kept, so memory grows with units, not with keys.
+ */
+export async function unitsFromRows(
+  rows: AsyncIterable<InventoryRow>,
   layout: Layout,
   root: string,
   periods: readonly Period[],
   outPrefix: string | undefined,
-): PlanFileUnit[] {
+): Promise<PlanFileUnit[]> {
   const wanted = new Set(periods.map((period) => period.start.getTime()));
   const by = periods[0]?.by ?? 'day';
   const tallies = new Map<string, Tally>();
-  for (const row of rows) {
+  for await (const row of rows) {
     if (!row.key.startsWith(root)) continue;
     const parsed = layout.parse(row.key);
     if (!parsed || parsed.series.root !== root) continue;
@@ -61,7 +64,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export const unitOrder = (a: PlanFileUnit, b: PlanFileUnit): number =>
   compare(a.series.base, b.series.base) || compare(a.start, b.start);
 
-/** Streams the report once, keeping a tally per unit: memory grows with units, not with keys. */
+/** The report's rows, once its manifest says it is an inventory of this bucket. */
 async function* rowsOf(ctx: EngineContext, url: string, signal?: AbortSignal): AsyncGenerator<InventoryRow> {
   const manifest = await readInventoryManifest(ctx.s3, url, { signal });
   if (manifest.sourceBucket !== ctx.bucket)
@@ -81,31 +84,14 @@ export async function planFileFromInventory(
 ): Promise<PlanFile> {
   const url = options.inventory!;
   const layout = layoutById(answers.layout.layout);
-  const rows: InventoryRow[] = [];
-  // Counted per data file's worth of rows at most; unitsFromRows is pure, so it takes batches.
-  const units = new Map<string, PlanFileUnit>();
-  const flush = () => {
-    for (const unit of unitsFromRows(
-      rows,
-      layout,
-      answers.layout.root,
-      answers.range.periods,
-      options.outPrefix,
-    )) {
-      const known = units.get(unit.id);
-      units.set(
-        unit.id,
-        known ? { ...known, keys: known.keys + unit.keys, bytes: known.bytes + unit.bytes } : unit,
-      );
-    }
-    rows.length = 0;
-  };
-  for await (const row of rowsOf(ctx, url, signal)) {
-    rows.push(row);
-    if (rows.length >= 10_000) flush();
-  }
-  flush();
-  const ordered = [...units.values()].sort(unitOrder);
+  const units = await unitsFromRows(
+    rowsOf(ctx, url, signal),
+    layout,
+    answers.layout.root,
+    answers.range.periods,
+    options.outPrefix,
+  );
+
   return {
     format: PLAN_FORMAT,
     createdAt: setting.createdAt.toISOString(),
@@ -120,6 +106,6 @@ export async function planFileFromInventory(
     source: { kind: 'inventory', manifest: url },
     // The report shows originals only: periods already collapsed hold none and are simply absent.
     alreadyCollapsed: 0,
-    units: ordered,
+    units: units.sort(unitOrder),
   };
 }
