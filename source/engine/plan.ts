@@ -178,6 +178,15 @@ function keyTooLong(manifestKey: string): PeriodDiff {
   };
 }
 
+/** Whether running the period writes or deletes anything: planned, or leftovers to delete. */
+export function writesOrDeletes(period: PeriodPlan): boolean {
+  return (
+    period.status === 'planned' ||
+    (period.status === 'already-collapsed' &&
+      (period.alreadyCollapsed.length > 0 || (period.rolledLeftovers?.length ?? 0) > 0))
+  );
+}
+
 export function outputKeyFor(layout: Layout, series: Series, period: Period, outPrefix = ''): string {
   return `${outPrefix}${layout.outputKey(series, period)}`;
 }

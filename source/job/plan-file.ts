@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlanUnit } from '../engine/plan.js';
+import { writesOrDeletes, type PlanUnit } from '../engine/plan.js';
 import type { Plan, PeriodPlan } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { LAYOUTS, type LayoutId, type Series } from '../layouts/index.js';
@@ -76,14 +76,8 @@ export interface PlanFileSetting {
   readonly source: PlanFile['source'];
 }
 
-/** A period is work when a run would write or delete something for it (or must report a problem). */
-function isWork(period: PeriodPlan): boolean {
-  if (period.status === 'planned' || period.status === 'failed') return true;
-  return (
-    period.status === 'already-collapsed' &&
-    (period.alreadyCollapsed.length > 0 || (period.rolledLeftovers?.length ?? 0) > 0)
-  );
-}
+/** A period is work when a run would write or delete something for it, or must report a problem. */
+const isWork = (period: PeriodPlan): boolean => period.status === 'failed' || writesOrDeletes(period);
 
 export function unitOfPeriod(period: PeriodPlan): PlanFileUnit {
   const rolled = period.rollIn ?? [];

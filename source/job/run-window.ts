@@ -1,4 +1,5 @@
-import type { PeriodPlan, RunOptions } from '../engine/types.js';
+import { writesOrDeletes } from '../engine/plan.js';
+import type { RunOptions } from '../engine/types.js';
 
 /**
  * A run's budget for cron windows and long backlogs: `--until HH:MM` (UTC) and `--max-periods N`.
@@ -25,12 +26,6 @@ export function nextUtc(from: Date, time: UtcTime): Date {
 
 const twoDigits = (value: number): string => String(value).padStart(2, '0');
 
-/** Whether starting the period writes or deletes anything (the budget counts only those). */
-const doesWork = (period: PeriodPlan): boolean =>
-  period.status === 'planned' ||
-  (period.status === 'already-collapsed' &&
-    (period.alreadyCollapsed.length > 0 || (period.rolledLeftovers?.length ?? 0) > 0));
-
 export function runWindow(
   limits: { readonly maxPeriods?: number | undefined; readonly until?: UtcTime | undefined },
   now: () => Date,
@@ -40,7 +35,8 @@ export function runWindow(
   const deadline = until ? nextUtc(now(), until) : undefined;
   let started = 0;
   return (period) => {
-    if (!doesWork(period)) return undefined;
+    // The budget counts only periods that write or delete anything.
+    if (!writesOrDeletes(period)) return undefined;
     if (deadline && now() >= deadline)
       return `Not started: --until ${twoDigits(until!.hours)}:${twoDigits(until!.minutes)} UTC has passed (${deadline.toISOString()}).`;
     if (maxPeriods !== undefined && started >= maxPeriods)
