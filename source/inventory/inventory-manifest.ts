@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { errorCode, explainS3Error } from '../aws/s3-errors.js';
+import { s3UrlParts } from '../aws/s3-url.js';
 import { UserError } from '../errors.js';
 import { fileSchemaColumns, inventoryColumns } from './inventory-fields.js';
 import type { InventoryFileFormat, InventoryManifest } from './types.js';
@@ -40,13 +41,13 @@ export interface ManifestLocation {
 
 /** `s3://bucket/key` as bucket and key; the key is taken as written (S3 URLs are not percent-encoded). */
 export function parseManifestUrl(url: string): ManifestLocation {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(url.trim());
-  if (!match || !match[2] || match[2].endsWith('/'))
+  const parts = s3UrlParts(url.trim());
+  if (!parts || parts.key.endsWith('/'))
     throw new UserError(
       `${url} is not the S3 URL of an inventory manifest.`,
       `Pass the manifest.json of one delivery: s3://BUCKET/${MANIFEST_PATH}.`,
     );
-  return { bucket: match[1]!, key: match[2] };
+  return parts;
 }
 
 /** A manifest's `destinationBucket` is an ARN (`arn:aws:s3:::NAME`); older tools wrote the bare name. */

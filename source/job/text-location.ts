@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readFile, writeFile } from 'node:fs/promises';
 import { errorCode, explainS3Error } from '../aws/s3-errors.js';
+import { s3UrlParts } from '../aws/s3-url.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -13,14 +14,13 @@ export type TextLocation =
 
 export function locationOf(flag: string, value: string): TextLocation {
   if (!value.startsWith('s3://')) return { kind: 'file', path: value };
-  const rest = value.slice('s3://'.length);
-  const slash = rest.indexOf('/');
-  if (slash <= 0 || slash === rest.length - 1)
+  const parts = s3UrlParts(value);
+  if (!parts)
     throw new UserError(
       `--${flag} ${value} names no object.`,
       `Give s3://BUCKET/KEY, e.g. s3://my-plans/logs/plan.json.`,
     );
-  return { kind: 's3', bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+  return { kind: 's3', ...parts };
 }
 
 export const describeLocation = (location: TextLocation): string =>
