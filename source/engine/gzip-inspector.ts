@@ -1,4 +1,4 @@
-import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
+import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 
 /**
@@ -62,18 +62,39 @@ export class GzipInspector {
   }
 }
 
-/** The last decompressed byte of a whole gzip input held in memory (one native call, no stream). */
+/**
+ * A whole input up to this size is inflated in one synchronous call: for CloudTrail's ~20 KiB files
+ * that costs half the CPU of the stream (no thread hand-off, no chunk events; bench/: 996 files,
+ * 0.30 → 0.17 s) and blocks the event loop for well under a millisecond each.
+ */
+const AT_ONCE_INPUT = 1024 * 1024;
+/** …as long as its text fits this: the one-call inflate holds all of it, the stream holds 256 KiB. */
+const AT_ONCE_OUTPUT = 16 * 1024 * 1024;
+
+/** The last decompressed byte of a whole gzip input held in memory. */
 export async function lastGzipByte(data: Buffer, key: string): Promise<number | undefined> {
-  const { buffer, engine } = await new Promise<{ buffer: Buffer; engine: { bytesWritten: number } }>(
-    (resolve, reject) =>
-      gunzip(data, { info: true, chunkSize: INFLATE_CHUNK }, (error, result) =>
-        error
-          ? reject(error)
-          : resolve(result as unknown as { buffer: Buffer; engine: { bytesWritten: number } }),
-      ),
-  ).catch((error: unknown) => {
+  if (data.length <= AT_ONCE_INPUT) {
+    const inflated = inflateAtOnce(data, key);
+    if (inflated !== 'too-large') return inflated;
+  }
+  const inspector = new GzipInspector(key);
+  await inspector.write(data);
+  return inspector.end(data.length);
+}
+
+function inflateAtOnce(data: Buffer, key: string): number | undefined | 'too-large' {
+  let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    result = gunzipSync(data, {
+      info: true,
+      chunkSize: INFLATE_CHUNK,
+      maxOutputLength: AT_ONCE_OUTPUT,
+    }) as unknown as typeof result;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return 'too-large';
     throw notGzip(key, error instanceof Error ? error.message : String(error));
-  });
+  }
+  const { buffer, engine } = result;
   if (engine.bytesWritten < data.length) throw trailingBytes(key, data.length, engine.bytesWritten);
   return buffer.length > 0 ? buffer[buffer.length - 1] : undefined;
 }
