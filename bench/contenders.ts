@@ -99,6 +99,9 @@ function commandWorks(command: string, args: readonly string[]): Promise<boolean
 
 const always = async () => undefined;
 
+/** Extra node flags for the tool and the floor, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p". */
+const nodeFlags = (): string[] => (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
   tool: {
     id: 'tool',
@@ -108,6 +111,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
     launch: async (context) => ({
       command: process.execPath,
       args: [
+        ...nodeFlags(),
         join(ROOT, 'dist', 'cli.js'),
         ...['--endpoint', context.endpoint, '--bucket', context.bucket],
         ...['--from', context.workload.from, '--to', context.workload.to, '--yes', '--json'],
@@ -123,7 +127,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
     unavailable: always,
     launch: async (context) => ({
       command: process.execPath,
-      args: [join(CONTENDERS, 'raw-floor.mjs'), await specFile(context)],
+      args: [...nodeFlags(), join(CONTENDERS, 'raw-floor.mjs'), await specFile(context)],
       env: await benchEnvironment(context.scratch),
     }),
     problem: exited,
