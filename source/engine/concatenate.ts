@@ -69,7 +69,7 @@ export class Concatenation {
       input.members,
       {
         fetchWhole: (member) => this.fetch(member, 0, member.size),
-        fetchRange: (member, start, end) => this.fetch(member, start, end),
+        fetchRange: (member, start, end, into) => this.fetch(member, start, end, into),
       },
       input.fetch,
     );
@@ -79,17 +79,17 @@ export class Concatenation {
    * Bytes `start` … `end` of a member: of the original itself, or — for one held in a shorter
    * period's output — of that output, If-Match the ETag its complete manifest vouches for.
    */
-  private fetch(member: Member, start: number, end: number): Promise<Buffer> {
+  private fetch(member: Member, start: number, end: number, into?: Buffer): Promise<Buffer> {
     const { s3, bucket, gets } = this.input;
     const within = heldIn(member);
     if (!within) {
       const range = start === 0 && end === member.size ? undefined : { start, end };
-      return gets.run(() => readWhole(s3, bucket, member, { ...this.readOptions(member.key), range }));
+      return gets.run(() => readWhole(s3, bucket, member, { ...this.readOptions(member.key), range }, into));
     }
     if (end === start) return Promise.resolve(Buffer.alloc(0));
     const version = { key: within.key, etag: within.etag, size: member.size };
     const range = { start: within.offset + start, end: within.offset + end };
-    return gets.run(() => readWhole(s3, bucket, version, { ...this.readOptions(within.key), range }));
+    return gets.run(() => readWhole(s3, bucket, version, { ...this.readOptions(within.key), range }, into));
   }
 
   close(): void {

@@ -44,11 +44,10 @@ export class GzipInspector {
     });
   }
 
+  /** Resolves once the inflater has taken the chunk in: the caller may then reuse its buffer. */
   async write(chunk: Uint8Array): Promise<void> {
     if (this.failure || this.gunzip.writableEnded || this.gunzip.readableEnded) return;
-    if (!this.gunzip.write(chunk)) {
-      await Promise.race([new Promise((resolve) => this.gunzip.once('drain', resolve)), this.settled]);
-    }
+    await Promise.race([new Promise((resolve) => this.gunzip.write(chunk, resolve)), this.settled]);
   }
 
   /** After the last chunk: the last decompressed byte, or a GzipInputError. */

@@ -1,4 +1,4 @@
-import type { ByteBudget } from './run-budget.js';
+import type { ByteBudget, PieceBuffers } from './run-budget.js';
 
 /** A member's bytes: held whole when small, or its ranges in order for one too large to hold. */
 export type FetchedBody =
@@ -12,12 +12,14 @@ export interface OrderedFetchOptions {
   readonly pieceSize: number;
   /** Bytes fetched ahead of the consumer; shared by every period of a run. */
   readonly budget: ByteBudget;
+  /** Buffers of `pieceSize` for ranges, reused once the consumer is done with one. */
+  readonly pieceBuffers?: PieceBuffers | undefined;
 }
 
 export interface OrderedFetchSource<T> {
   fetchWhole(item: T): Promise<Buffer>;
-  /** Bytes `start` to `end` (exclusive) of the item. */
-  fetchRange(item: T, start: number, end: number): Promise<Buffer>;
+  /** Bytes `start` to `end` (exclusive) of the item, in `into` when it is given and large enough. */
+  fetchRange(item: T, start: number, end: number, into?: Buffer): Promise<Buffer>;
 }
 
 interface Piece<T> {
@@ -47,6 +49,8 @@ function piecesOf<T extends { readonly size: number }>(items: readonly T[], piec
 export class OrderedFetch<T extends { readonly size: number }> {
   private readonly pieces: Piece<T>[];
   private readonly ahead = new Map<number, Promise<Buffer>>();
+  /** The recycled buffer each range in flight is read into. */
+  private readonly lent = new Map<number, Buffer>();
   private next = 0;
   private held = 0;
   private closed = false;
@@ -67,9 +71,11 @@ export class OrderedFetch<T extends { readonly size: number }> {
       // With nothing in flight, the next piece is the one the consumer waits for: it always starts.
       if (!this.options.budget.take(bytes, this.ahead.size === 0)) return;
       this.held += bytes;
+      const into = piece.whole ? undefined : this.options.pieceBuffers?.take();
+      if (into) this.lent.set(this.next, into);
       const fetching = piece.whole
         ? this.source.fetchWhole(piece.item)
-        : this.source.fetchRange(piece.item, piece.start, piece.end);
+        : this.source.fetchRange(piece.item, piece.start, piece.end, into);
       // Failures are raised when the consumer reaches the piece; this keeps them from being "unhandled".
       fetching.catch(() => undefined);
       this.ahead.set(this.next, fetching);
@@ -101,7 +107,11 @@ export class OrderedFetch<T extends { readonly size: number }> {
         let last = first;
         while (last + 1 < this.pieces.length && this.pieces[last + 1]!.item === piece.item) last += 1;
         const ranges = async function* (this: OrderedFetch<T>): AsyncGenerator<Buffer> {
-          for (let at = first; at <= last; at += 1) yield await this.take(at);
+          for (let at = first; at <= last; at += 1) {
+            yield await this.take(at);
+            // Asked for the next range: the consumer is done with this one (it copies what it keeps).
+            this.giveBack(at);
+          }
         }.call(this);
         yield { item: piece.item, body: { kind: 'stream', chunks: ranges } };
         index = last + 1;
@@ -111,12 +121,22 @@ export class OrderedFetch<T extends { readonly size: number }> {
     }
   }
 
-  /** Stops fetching ahead and gives the bytes still held back to the budget. */
+  private giveBack(index: number): void {
+    const buffer = this.lent.get(index);
+    this.lent.delete(index);
+    if (buffer) this.options.pieceBuffers?.give(buffer);
+  }
+
+  /**
+   * Stops fetching ahead and gives the bytes still held back to the budget. Lent buffers are not
+   * given back: a range still in flight may yet write into its own.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.options.budget.give(this.held);
     this.held = 0;
     this.ahead.clear();
+    this.lent.clear();
   }
 }

@@ -82,6 +82,7 @@ export function concatenationFor(scope: RunScope, period: PeriodPlan): Concatena
       concurrency: scope.options.downloadConcurrency,
       pieceSize: scope.options.partSize,
       budget: scope.budget.bytesAhead,
+      pieceBuffers: scope.budget.pieces,
     },
     gets: scope.budget.gets,
     signal: scope.signal,

@@ -115,18 +115,19 @@ export async function* readObject(
 }
 
 /**
- * The whole object (or range) in memory, copied once into a buffer of the size the plan expects:
- * holding the chunks and joining them would need twice that. More bytes than expected (the object
- * changed) are kept too, so the caller sees the size that came.
+ * The whole object (or range) in memory, copied once into a buffer of the size the plan expects
+ * (`into`, when it is large enough): holding the chunks and joining them would need twice that. More
+ * bytes than expected (the object changed) are kept too, so the caller sees the size that came.
  */
 export async function readWhole(
   s3: S3Client,
   bucket: string,
   version: ObjectVersion,
   options: ReadOptions = {},
+  into?: Buffer,
 ): Promise<Buffer> {
   const expected = options.range ? options.range.end - options.range.start : version.size;
-  let data = Buffer.allocUnsafe(expected);
+  let data = into && into.length >= expected ? into.subarray(0, expected) : Buffer.allocUnsafe(expected);
   let filled = 0;
   for await (const chunk of readObject(s3, bucket, version, options)) {
     if (filled + chunk.length > data.length) {

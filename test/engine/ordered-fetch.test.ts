@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderedFetch } from '../../source/engine/ordered-fetch.js';
-import { ByteBudget } from '../../source/engine/run-budget.js';
+import { ByteBudget, PieceBuffers } from '../../source/engine/run-budget.js';
 
 interface Item {
   readonly id: number;
@@ -111,5 +111,47 @@ describe('OrderedFetch', () => {
     other.close();
     fake.stop();
     expect(budget.take(100)).toBe(true);
+  });
+
+  it('reads ranges into recycled buffers shared by fetches, each lent again only once its consumer is done', async () => {
+    const pieces = new PieceBuffers(100, 3);
+    const allocated = new Set<ArrayBufferLike>();
+    const take = pieces.take.bind(pieces);
+    pieces.take = () => {
+      const buffer = take();
+      allocated.add(buffer.buffer);
+      return buffer;
+    };
+    const source = {
+      fetchWhole: async (item: Item) => Buffer.alloc(item.size, item.id),
+      // Writes into its buffer as soon as it is lent (a GET's first bytes), and answers later.
+      fetchRange: async (item: Item, start: number, end: number, into?: Buffer) => {
+        const data = into ? into.subarray(0, end - start) : Buffer.allocUnsafe(end - start);
+        data.fill((item.id + start / 100) % 256);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return data;
+      },
+    };
+    const options = { concurrency: 4, pieceSize: 100, budget: new ByteBudget(300), pieceBuffers: pieces };
+    // Two periods' fetches, one pool: each chunk is held while the other fetch moves on.
+    const ranges = (id: number) => {
+      const members = new OrderedFetch([{ id, size: 2000 }], source, options).members();
+      return (async function* () {
+        for await (const { body } of members) if (body.kind === 'stream') yield* body.chunks;
+      })();
+    };
+    const a = ranges(7);
+    const b = ranges(100);
+    for (let index = 0; index < 20; index += 1) {
+      const held = (await a.next()).value as Buffer;
+      const other = (await b.next()).value as Buffer;
+      // B's next range was read while A's was held: it must not have gone into A's buffer.
+      expect(held.every((byte) => byte === (7 + index) % 256)).toBe(true);
+      expect(other.every((byte) => byte === (100 + index) % 256)).toBe(true);
+    }
+    expect((await a.next()).done).toBe(true);
+    expect((await b.next()).done).toBe(true);
+    // 40 ranges of 100 bytes went through a handful of buffers, not 40.
+    expect(allocated.size).toBeLessThanOrEqual(10);
   });
 });
