@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
+import { withUnsignedPayload } from '../aws/request-middleware.js';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import type { BufferPool } from './run-budget.js';
 import { abortMultipartUpload } from './s3-objects.js';
@@ -186,17 +187,19 @@ async function putWhole(
   if (request.signal?.aborted) throw new OutputWriteError(request.signal.reason, true);
   try {
     const answer = await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: data,
-        ContentMD5: md5(data),
-        ContentType: request.contentType,
-        Metadata: request.metadata,
-        StorageClass: request.storageClass as StorageClass | undefined,
-        ...(checksum ? { ChecksumCRC64NVME: await digestBase64(checksum) } : {}),
-        ...conditionHeaders(request.condition),
-      }),
+      withUnsignedPayload(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: data,
+          ContentMD5: md5(data),
+          ContentType: request.contentType,
+          Metadata: request.metadata,
+          StorageClass: request.storageClass as StorageClass | undefined,
+          ...(checksum ? { ChecksumCRC64NVME: await digestBase64(checksum) } : {}),
+          ...conditionHeaders(request.condition),
+        }),
+      ),
       { abortSignal: request.settle },
     );
     request.onUploaded(data.length);
@@ -253,15 +256,17 @@ async function uploadParts(
     try {
       const answer = await s3
         .send(
-          new UploadPartCommand({
-            Bucket: bucket,
-            Key: key,
-            UploadId: uploadId,
-            PartNumber: number,
-            Body: data,
-            ContentMD5: md5(data),
-            ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
-          }),
+          withUnsignedPayload(
+            new UploadPartCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: number,
+              Body: data,
+              ContentMD5: md5(data),
+              ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
+            }),
+          ),
           { abortSignal: signal },
         )
         .catch((error: unknown) => {
