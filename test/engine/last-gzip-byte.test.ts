@@ -35,7 +35,7 @@ describe.each(shapes)('lastGzipByte: %s', (_, gzipOf) => {
 
   it('refuses a corrupt input', async () => {
     const data = gzipOf(Buffer.from('x\n'));
-    data[data.length - 6] ^= 0xff; // inside the CRC-32 of the trailer
+    data[data.length - 6]! ^= 0xff; // inside the CRC-32 of the trailer
     await expect(lastGzipByte(data, 'the-key')).rejects.toMatchObject({ code: 'gzip-corrupt' });
   });
 });
