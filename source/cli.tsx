@@ -7,7 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // SDK, Ink or the prompts load (hundreds of milliseconds in which Ctrl-C would otherwise kill the
 // process), and --version or a --json run should not pay for faces they never show.
 import { setMaxListeners } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
+import { boundHeapGrowth } from './heap-growth.js';
 import type { ConnectionOptions } from './aws/s3-client.js';
 import { isCommandName, loadCommand } from './commands/command.js';
 import { checkPlanFlags } from './job/plan-flags.js';
@@ -21,10 +21,9 @@ import { HELP, parseCliArgs, type CliOptions } from './options.js';
 import { periodLabel, periodOf } from './periods.js';
 import { VERSION } from './version.js';
 
-// The run's live memory is small and steady (a plan, a few budgets of buffers); left to itself V8
-// lets the heap grow to several times that between collections, so peak RSS rose with the length
-// of a run (270 MB for 20,000 objects). Growing it by 30% at a time keeps it flat (bench/).
-setFlagsFromString('--heap-growing-percent=30');
+// The run's live memory is small and steady (a plan, a few budgets of buffers): peak memory should
+// follow it, not the length of the run.
+boundHeapGrowth();
 
 const controller = new AbortController();
 // Every request in flight listens on the one run signal.
