@@ -4,6 +4,7 @@
 //   BENCH_REPEATS=3           runs per contender and case; the median is reported (one-at-a-time: 1)
 //   BENCH_SCALE=1             0.1 → 2,000 access-log objects, 200 CloudTrail files, 256 MiB large
 //   BENCH_CONTENDERS=tool,raw-floor,one-at-a-time,aws-cli         which contenders (default: all)
+//   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"   node flags for the tool and the floor
 import { CONTENDER_IDS, type ContenderId } from './contenders.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
 
