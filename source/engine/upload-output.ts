@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
+import { combineCrc64, crc64FromBytes, crc64ToBase64 } from './crc64-combine.js';
 import { withUnsignedPayload } from '../aws/request-middleware.js';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import type { BufferPool } from './run-budget.js';
@@ -73,6 +74,12 @@ const md5 = (data: Buffer): string => createHash('md5').update(data).digest('bas
 
 async function digestBase64(checksum: Crc64Nvme | undefined): Promise<string | undefined> {
   return checksum ? Buffer.from(await checksum.digest()).toString('base64') : undefined;
+}
+
+async function crc64Of(data: Buffer): Promise<bigint> {
+  const checksum = new Crc64Nvme();
+  checksum.update(data);
+  return crc64FromBytes(await checksum.digest());
 }
 
 /** An answer from S3 (any status) means the request was decided; a transport error leaves it open. */
@@ -174,7 +181,7 @@ export async function uploadOutput(request: OutputUpload): Promise<UploadedOutpu
       first?.give();
     }
   }
-  return uploadParts(request, first, parts, checksum);
+  return uploadParts(request, first, parts, checksum !== undefined);
 }
 
 async function putWhole(
@@ -217,7 +224,7 @@ async function uploadParts(
   request: OutputUpload,
   first: HeldPart | undefined,
   rest: PartCutter,
-  checksum: Crc64Nvme | undefined,
+  checksum: boolean,
 ): Promise<UploadedOutput> {
   const { s3, bucket, key, signal } = request;
   const created = await s3
@@ -252,7 +259,12 @@ async function uploadParts(
 
   let size = 0;
   let loaded = 0;
-  const sendPart = async (number: number, { data, give }: HeldPart): Promise<CompletedPart> => {
+  let whole = 0n;
+  const sendPart = async (
+    number: number,
+    { data, give }: HeldPart,
+    crc: bigint | undefined,
+  ): Promise<CompletedPart> => {
     try {
       const answer = await s3
         .send(
@@ -264,7 +276,10 @@ async function uploadParts(
               PartNumber: number,
               Body: data,
               ContentMD5: md5(data),
-              ...(checksum ? { ChecksumAlgorithm: 'CRC64NVME' as const } : {}),
+              // Its own CRC, given: left to itself the SDK would compute it again.
+              ...(crc !== undefined
+                ? { ChecksumAlgorithm: 'CRC64NVME' as const, ChecksumCRC64NVME: crc64ToBase64(crc) }
+                : {}),
             }),
           ),
           { abortSignal: signal },
@@ -291,9 +306,12 @@ async function uploadParts(
     for (let part = first; part; part = await nextPart(rest, request.partBuffers, request.partSize)) {
       number += 1;
       const index = number - 1;
-      checksum?.update(part.data);
+      // Each byte's CRC once: the part's, folded into the whole object's.
+      const partCrc = checksum ? await crc64Of(part.data) : undefined;
+      if (partCrc !== undefined)
+        whole = number === 1 ? partCrc : combineCrc64(whole, partCrc, part.data.length);
       size += part.data.length;
-      const sending = sendPart(number, part).then(
+      const sending = sendPart(number, part, partCrc).then(
         (done) => {
           completed[index] = done;
         },
@@ -315,7 +333,7 @@ async function uploadParts(
   }
   if (signal?.aborted) return abandon(signal.reason);
 
-  const crc64nvme = await digestBase64(checksum);
+  const crc64nvme = checksum ? crc64ToBase64(whole) : undefined;
   try {
     const answer = await s3.send(
       new CompleteMultipartUploadCommand({

@@ -57,6 +57,15 @@ describe('uploadOutput on AWS (fullObjectChecksum)', () => {
       if (final === 'CompleteMultipartUpload') {
         expect(last.headers['x-amz-checksum-type']).toBe('FULL_OBJECT');
         expect(last.headers['x-amz-mp-object-size']).toBe(String(size));
+        // Each part carries the CRC of its own bytes (the whole one is folded from these).
+        const parts = proxy.seen.filter((r) => r.operation === 'UploadPart');
+        expect(parts).toHaveLength(3);
+        for (const part of parts) {
+          const start = (Number(part.query.get('partNumber')) - 1) * 5 * 1024 * 1024;
+          expect(part.headers['x-amz-checksum-crc64nvme']).toBe(
+            await crc64(data.subarray(start, start + 5 * 1024 * 1024)),
+          );
+        }
       }
       for (const body of proxy.seen.filter(
         (r) => r.operation === 'PutObject' || r.operation === 'UploadPart',
