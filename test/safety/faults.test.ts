@@ -200,14 +200,20 @@ describe('keys rewritten after the plan', () => {
   it('a key rewritten after its output was verified is kept (conditional delete) and reported', async () => {
     const bucket = await seeded('rewritten-late');
     const victim = originals[5]!.key;
-    const { result } = await runThrough(bucket, (r) =>
-      r.operation === 'DeleteObjects' && r.nth === 1
-        ? {
-            kind: 'hold',
-            until: s3.send(new PutObjectCommand({ Bucket: bucket, Key: victim, Body: 'rewritten\n' })),
-          }
-        : { kind: 'pass' },
+    // Both periods' deletes wait until both have come (each period verified its output first); then
+    // the key is rewritten. Holding only the first to arrive raced: it may be the other period's, and
+    // the victim's period may then have deleted the key before the rewrite put it back.
+    let arrived = 0;
+    let bothArrived!: () => void;
+    const rewritten = new Promise<void>((resolve) => (bothArrived = resolve)).then(() =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: victim, Body: 'rewritten\n' })),
     );
+    const { result } = await runThrough(bucket, (r) => {
+      if (r.operation !== 'DeleteObjects') return { kind: 'pass' };
+      arrived += 1;
+      if (arrived === DAYS.length) bothArrived();
+      return { kind: 'hold', until: rewritten };
+    });
     expect(exitCodeOf(result)).toBe(1);
     const failures = result.periods.flatMap((period) => period.deleteFailed);
     expect(failures).toEqual([
