@@ -72,10 +72,6 @@ export class OutputWriteError extends Error {
 
 const md5 = (data: Buffer): string => createHash('md5').update(data).digest('base64');
 
-async function digestBase64(checksum: Crc64Nvme | undefined): Promise<string | undefined> {
-  return checksum ? Buffer.from(await checksum.digest()).toString('base64') : undefined;
-}
-
 async function crc64Of(data: Buffer): Promise<bigint> {
   const checksum = new Crc64Nvme();
   checksum.update(data);
@@ -163,7 +159,6 @@ async function nextPart(
  * on the signal, and the multipart upload is aborted (and awaited) before any failure is reported.
  */
 export async function uploadOutput(request: OutputUpload): Promise<UploadedOutput> {
-  const checksum = request.fullObjectChecksum ? new Crc64Nvme() : undefined;
   const single = request.expectedSize <= request.partSize;
   // One part as large as the output for a single PUT; parts of partSize otherwise.
   const parts = new PartCutter(request.body);
@@ -176,21 +171,17 @@ export async function uploadOutput(request: OutputUpload): Promise<UploadedOutpu
   );
   if (single) {
     try {
-      return await putWhole(request, first?.data ?? Buffer.alloc(0), checksum);
+      return await putWhole(request, first?.data ?? Buffer.alloc(0));
     } finally {
       first?.give();
     }
   }
-  return uploadParts(request, first, parts, checksum !== undefined);
+  return uploadParts(request, first, parts);
 }
 
-async function putWhole(
-  request: OutputUpload,
-  data: Buffer,
-  checksum: Crc64Nvme | undefined,
-): Promise<UploadedOutput> {
+async function putWhole(request: OutputUpload, data: Buffer): Promise<UploadedOutput> {
   const { s3, bucket, key } = request;
-  checksum?.update(data);
+  const crc = request.fullObjectChecksum ? crc64ToBase64(await crc64Of(data)) : undefined;
   if (request.signal?.aborted) throw new OutputWriteError(request.signal.reason, true);
   try {
     const answer = await s3.send(
@@ -203,14 +194,14 @@ async function putWhole(
           ContentType: request.contentType,
           Metadata: request.metadata,
           StorageClass: request.storageClass as StorageClass | undefined,
-          ...(checksum ? { ChecksumCRC64NVME: await digestBase64(checksum) } : {}),
+          ...(crc ? { ChecksumCRC64NVME: crc } : {}),
           ...conditionHeaders(request.condition),
         }),
       ),
       { abortSignal: request.settle },
     );
     request.onUploaded(data.length);
-    return { etag: answer.ETag ?? '', size: data.length, parts: 1, crc64nvme: await digestBase64(checksum) };
+    return { etag: answer.ETag ?? '', size: data.length, parts: 1, crc64nvme: crc };
   } catch (error) {
     if (isConditionFailure(error)) throw new OutputWriteError(new AnotherRunError(key, 'output'), true);
     throw new OutputWriteError(
@@ -224,9 +215,9 @@ async function uploadParts(
   request: OutputUpload,
   first: HeldPart | undefined,
   rest: PartCutter,
-  checksum: boolean,
 ): Promise<UploadedOutput> {
   const { s3, bucket, key, signal } = request;
+  const checksum = request.fullObjectChecksum;
   const created = await s3
     .send(
       new CreateMultipartUploadCommand({
@@ -259,6 +250,7 @@ async function uploadParts(
 
   let size = 0;
   let loaded = 0;
+  // 0 is the CRC of no bytes: each part's folds into it.
   let whole = 0n;
   const sendPart = async (
     number: number,
@@ -308,8 +300,7 @@ async function uploadParts(
       const index = number - 1;
       // Each byte's CRC once: the part's, folded into the whole object's.
       const partCrc = checksum ? await crc64Of(part.data) : undefined;
-      if (partCrc !== undefined)
-        whole = number === 1 ? partCrc : combineCrc64(whole, partCrc, part.data.length);
+      if (partCrc !== undefined) whole = combineCrc64(whole, partCrc, part.data.length);
       size += part.data.length;
       const sending = sendPart(number, part, partCrc).then(
         (done) => {
