@@ -5,15 +5,17 @@ import type { ContenderId } from './contenders.js';
 import { casesOf, summarize, wallRatio, type BenchResults, type Summary } from './results.js';
 
 const WIDTH = 960;
-const ORDER: readonly ContenderId[] = ['tool', 'raw-floor', 'aws-cli', 'one-at-a-time'];
+const ORDER: readonly ContenderId[] = ['tool', 'baseline', 'raw-floor', 'aws-cli', 'one-at-a-time'];
 const COLOURS: Record<ContenderId, string> = {
   tool: '#2563eb',
+  baseline: '#7c3aed',
   'raw-floor': '#16a34a',
   'aws-cli': '#d97706',
   'one-at-a-time': '#9ca3af',
 };
 const LABELS: Record<ContenderId, string> = {
   tool: 'tool',
+  baseline: 'baseline',
   'raw-floor': 'raw floor',
   'aws-cli': 'aws cli',
   'one-at-a-time': 'one at a time',

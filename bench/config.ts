@@ -5,6 +5,9 @@
 //   BENCH_SCALE=1             0.1 → 2,000 access-log objects, 200 CloudTrail files, 256 MiB large
 //   BENCH_CONTENDERS=tool,raw-floor,one-at-a-time,aws-cli         which contenders (default: all)
 //   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"   node flags for the tool and the floor
+//   BENCH_BASELINE=/tmp/before   a built checkout of another commit: its tool runs too, as `baseline`,
+//                                alternating with this one (e.g. git worktree add /tmp/before HEAD~1,
+//                                then npm ci && npm run build there)
 import { CONTENDER_IDS, type ContenderId } from './contenders.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
 
@@ -46,6 +49,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     latencies,
     repeats: Math.round(positive(env.BENCH_REPEATS, 3, 'BENCH_REPEATS')),
     scale: positive(env.BENCH_SCALE, 1, 'BENCH_SCALE'),
-    contenders: list(env.BENCH_CONTENDERS, CONTENDER_IDS, 'BENCH_CONTENDERS'),
+    contenders: list(env.BENCH_CONTENDERS, CONTENDER_IDS, 'BENCH_CONTENDERS').filter(
+      // The baseline runs when it is asked for, or named: by default there is none.
+      (id) => id !== 'baseline' || env.BENCH_BASELINE || env.BENCH_CONTENDERS,
+    ),
   };
 }

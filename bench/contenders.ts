@@ -1,13 +1,14 @@
 // The ways to collapse a workload that the bench puts side by side, each run as its own process: how to
 // start it, whether it can run on this machine, and how to tell that a run did the whole job.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProcessFigures } from './measure.js';
 import type { Workload } from './workloads.js';
 
-export const CONTENDER_IDS = ['tool', 'raw-floor', 'one-at-a-time', 'aws-cli'] as const;
+export const CONTENDER_IDS = ['tool', 'baseline', 'raw-floor', 'one-at-a-time', 'aws-cli'] as const;
 export type ContenderId = (typeof CONTENDER_IDS)[number];
 
 export interface RunContext {
@@ -102,22 +103,44 @@ const always = async () => undefined;
 /** Extra node flags for the tool and the floor, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p". */
 const nodeFlags = (): string[] => (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * The tool's own run: `dist/cli.js` of this checkout, or (the baseline) of another build, to put a
+ * change beside what it changes, run for run.
+ */
+const toolLaunch =
+  (cli: () => string) =>
+  async (context: RunContext): Promise<Launch> => ({
+    command: process.execPath,
+    args: [
+      ...nodeFlags(),
+      cli(),
+      ...['--endpoint', context.endpoint, '--bucket', context.bucket],
+      ...['--from', context.workload.from, '--to', context.workload.to, '--yes', '--json'],
+    ],
+    env: await benchEnvironment(context.scratch),
+  });
+
+/** BENCH_BASELINE: a folder holding another build's `dist/` (a worktree of another commit, built). */
+const baselineCli = (): string => join(process.env.BENCH_BASELINE ?? '', 'dist', 'cli.js');
+
 export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
   tool: {
     id: 'tool',
     label: 'tool',
     repeats: (configured) => configured,
     unavailable: always,
-    launch: async (context) => ({
-      command: process.execPath,
-      args: [
-        ...nodeFlags(),
-        join(ROOT, 'dist', 'cli.js'),
-        ...['--endpoint', context.endpoint, '--bucket', context.bucket],
-        ...['--from', context.workload.from, '--to', context.workload.to, '--yes', '--json'],
-      ],
-      env: await benchEnvironment(context.scratch),
-    }),
+    launch: toolLaunch(() => join(ROOT, 'dist', 'cli.js')),
+    problem: toolProblem,
+  },
+  baseline: {
+    id: 'baseline',
+    label: 'baseline',
+    repeats: (configured) => configured,
+    unavailable: async () => {
+      if (!process.env.BENCH_BASELINE) return 'BENCH_BASELINE names no built checkout';
+      return existsSync(baselineCli()) ? undefined : `${baselineCli()} is missing`;
+    },
+    launch: toolLaunch(baselineCli),
     problem: toolProblem,
   },
   'raw-floor': {

@@ -104,16 +104,17 @@ function printTables(summaries: readonly Summary[]): void {
   console.log(
     `${REQUEST_LEGEND}\nclient CPU: the contender's process and its children; server CPU: s3rver in the same time (wall includes process start-up)`,
   );
+  const withBaseline = summaries.some((row) => row.contender === 'baseline');
   const ratios = casesOf(summaries).map(({ workload, latencyMs, rows }) => [
     workload,
     `${latencyMs} ms`,
     ratio(rows, 'tool', 'raw-floor'),
     ratio(rows, 'aws-cli', 'tool'),
     ratio(rows, 'one-at-a-time', 'tool'),
+    ...(withBaseline ? [ratio(rows, 'tool', 'baseline')] : []),
   ]);
-  console.log(
-    `\n${table([['workload', 'latency', 'tool/floor', 'cli/tool', 'one-at-a-time/tool'], ...ratios])}`,
-  );
+  const ratioHeader = ['workload', 'latency', 'tool/floor', 'cli/tool', 'one-at-a-time/tool'];
+  console.log(`\n${table([[...ratioHeader, ...(withBaseline ? ['tool/baseline'] : [])], ...ratios])}`);
 }
 
 function printChecks(results: BenchResults): void {
