@@ -68,7 +68,7 @@ export class Concatenation {
     this.fetching = new OrderedFetch(
       input.members,
       {
-        fetchWhole: (member) => this.fetch(member, 0, member.size),
+        fetchWhole: (member, into) => this.fetch(member, 0, member.size, into),
         fetchRange: (member, start, end, into) => this.fetch(member, start, end, into),
       },
       input.fetch,

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { OrderedFetch } from '../../source/engine/ordered-fetch.js';
+import { OrderedFetch, type FetchedBody } from '../../source/engine/ordered-fetch.js';
 import { ByteBudget, PieceBuffers } from '../../source/engine/run-budget.js';
 
 interface Item {
   readonly id: number;
   readonly size: number;
+}
+
+interface Fetched {
+  readonly item: Item;
+  readonly body: FetchedBody;
 }
 
 /** A fake store whose objects arrive in a scrambled order; it records the bytes held at once. */
@@ -153,5 +158,51 @@ describe('OrderedFetch', () => {
     expect((await b.next()).done).toBe(true);
     // 40 ranges of 100 bytes went through a handful of buffers, not 40.
     expect(allocated.size).toBeLessThanOrEqual(10);
+  });
+
+  it('reads whole objects of over half a piece into recycled buffers, and smaller ones into their own', async () => {
+    const pieces = new PieceBuffers(100, 3);
+    const lent = new Set<ArrayBufferLike>();
+    const take = pieces.take.bind(pieces);
+    pieces.take = () => {
+      const buffer = take();
+      lent.add(buffer.buffer);
+      return buffer;
+    };
+    let ownBuffers = 0;
+    const source = {
+      // Writes into its buffer at once (a GET's first bytes), and answers later.
+      fetchWhole: async (item: Item, into?: Buffer) => {
+        const data = into ? into.subarray(0, item.size) : Buffer.allocUnsafe(item.size);
+        if (!into) ownBuffers += 1;
+        data.fill(item.id % 256);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return data;
+      },
+      fetchRange: async () => Buffer.alloc(0),
+    };
+    const options = { concurrency: 4, pieceSize: 100, budget: new ByteBudget(300), pieceBuffers: pieces };
+    // Two periods' fetches, one pool: each member is held while the other fetch moves on.
+    const itemsOf = (base: number) =>
+      Array.from({ length: 15 }, (_, index) => ({ id: base + index, size: index % 3 === 0 ? 40 : 90 }));
+    const a = new OrderedFetch(itemsOf(0), source, options).members();
+    const b = new OrderedFetch(itemsOf(100), source, options).members();
+    const seen: number[] = [];
+    for (let index = 0; index < 15; index += 1) {
+      const held = (await a.next()).value as Fetched;
+      const other = (await b.next()).value as Fetched;
+      seen.push(held.item.id, other.item.id);
+      // B's next member was read while A's was held: it must not have gone into A's buffer.
+      for (const { item, body } of [held, other]) {
+        if (body.kind !== 'buffer') throw new Error('a whole object came as ranges');
+        expect(body.data.every((byte) => byte === item.id)).toBe(true);
+      }
+    }
+    expect((await a.next()).done).toBe(true);
+    expect((await b.next()).done).toBe(true);
+    expect(seen).toEqual(itemsOf(0).flatMap(({ id }) => [id, id + 100]));
+    // 20 objects of 90 bytes went through a handful of buffers; the 10 of 40 bytes had their own.
+    expect(lent.size).toBeLessThanOrEqual(10);
+    expect(ownBuffers).toBe(10);
   });
 });
