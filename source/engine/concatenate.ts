@@ -1,15 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, type Hash } from 'node:crypto';
-import { GzipInspector } from './gzip-inspector.js';
+import { GzipInspector, inspectGzip, type GzipText } from './gzip-inspector.js';
 import type { ManifestMember, RolledUpOutput } from './manifest.js';
 import { InputFailure, PeriodFailure } from './period-error.js';
 import { OrderedFetch, type OrderedFetchOptions } from './ordered-fetch.js';
 import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
-import { encodingOf, separatorAfter, separatorForLastByte, type Encoding } from './separators.js';
+import { encodingOf, separatorForLastByte, type Encoding } from './separators.js';
 import type { HeldMember, Member, RolledInput } from './types.js';
-import { UncompressedHash } from './uncompressed-hash.js';
 
 /** The verified bytes an output already holds, copied first when late keys are appended. */
 export interface CommittedPrefix {
@@ -158,18 +157,20 @@ export class Concatenation {
       const offset = this.written;
       const rolled = input.rolled?.get(member.key);
       // A rolled-in output's members keep what their own collapse checked against the digests.
-      const uncompressed = input.digests && !rolled && !heldIn(member) ? new UncompressedHash() : undefined;
+      const digested = input.digests !== undefined && !rolled && !heldIn(member);
       let separator: Buffer;
+      let text: GzipText | undefined;
       if (body.kind === 'buffer') {
         if (body.data.length !== member.size) throw sizeChanged(member, body.data.length);
         // Checked before its bytes go out: a rolled-in output that differs never reaches the output.
         if (rolled) checkRolled(rolled, createHash('sha256').update(body.data));
         if (body.data.length > 0) {
           const encoding = this.checkEncoding(member.key, body.data);
-          separator = await separatorAfter(body.data, encoding, member.key);
+          if (encoding === 'gzip') text = await inspectGzip(body.data, member.key, digested);
+          const lastByte = encoding === 'gzip' ? text!.lastByte : body.data[body.data.length - 1];
+          separator = separatorForLastByte(lastByte, encoding);
           // Checked before its bytes go out: a member that differs never reaches the output.
-          if (uncompressed) await uncompressed.write(body.data);
-          const sha256Uncompressed = await this.checkDigest(member, uncompressed);
+          const sha256Uncompressed = this.checkDigest(member, digested, text);
           if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
           yield this.emit(body.data);
           if (separator.length > 0) yield this.emit(separator);
@@ -179,15 +180,16 @@ export class Concatenation {
         separator = Buffer.alloc(0);
       } else {
         const hash = rolled ? createHash('sha256') : undefined;
-        separator = yield* this.streamMember(
+        const streamed = yield* this.streamMember(
           member,
           hash ? hashing(body.chunks, hash) : body.chunks,
-          uncompressed,
+          digested,
         );
+        ({ separator, text } = streamed);
         if (rolled) checkRolled(rolled, hash!);
       }
       // Before the member is recorded and before its separator: the upload fails, nothing is deleted.
-      const sha256Uncompressed = await this.checkDigest(member, uncompressed);
+      const sha256Uncompressed = this.checkDigest(member, digested, text);
       if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
       if (separator.length > 0) yield this.emit(separator);
       this.record(member, offset, separator.length, rolled, sha256Uncompressed);
@@ -228,12 +230,14 @@ export class Concatenation {
    * With digests, the member's uncompressed SHA-256 must be the one CloudTrail signed; a mismatch fails
    * the period while its output is still being written, so no original of it is deleted.
    */
-  private async checkDigest(
+  private checkDigest(
     member: Member,
-    uncompressed: UncompressedHash | undefined,
-  ): Promise<{ sha256Uncompressed?: string }> {
-    if (!uncompressed) return {};
-    const actual = await uncompressed.end();
+    digested: boolean,
+    text: GzipText | undefined,
+  ): { sha256Uncompressed?: string } {
+    if (!digested) return {};
+    // Only gzip that inflates has a text to hash: anything else cannot match its digest.
+    const actual = text?.sha256 ?? null;
     const expected = this.input.digests?.get(member.key);
     if (actual !== null && actual === expected) return { sha256Uncompressed: actual };
     throw new PeriodFailure({
@@ -279,12 +283,12 @@ export class Concatenation {
     }
   }
 
-  /** Streams a member too large to hold, and returns the separator it needs. */
+  /** Streams a member too large to hold, and returns the separator it needs and what it inflated to. */
   private async *streamMember(
     member: Member,
     chunks: AsyncIterable<Uint8Array>,
-    uncompressed: UncompressedHash | undefined,
-  ): AsyncGenerator<Buffer, Buffer> {
+    digested: boolean,
+  ): AsyncGenerator<Buffer, { separator: Buffer; text: GzipText | undefined }> {
     let seen = 0;
     let encoding: Encoding | undefined;
     let lastByte: number | undefined;
@@ -295,17 +299,18 @@ export class Concatenation {
       encoding ??= this.checkEncoding(member.key, chunk);
       seen += chunk.length;
       if (encoding === 'gzip') {
-        inspector ??= new GzipInspector(member.key);
+        inspector ??= new GzipInspector(member.key, digested);
         await inspector.write(chunk);
-        await uncompressed?.write(chunk);
       } else {
         lastByte = chunk[chunk.length - 1];
       }
       yield this.emit(chunk);
     }
     if (seen !== member.size) throw sizeChanged(member, seen);
-    if (inspector) lastByte = await inspector.end(seen);
-    return encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
+    const text = inspector ? await inspector.end(seen) : undefined;
+    if (text) lastByte = text.lastByte;
+    const separator = encoding ? separatorForLastByte(lastByte, encoding) : Buffer.alloc(0);
+    return { separator, text };
   }
 }
 

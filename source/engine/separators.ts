@@ -1,5 +1,4 @@
 import { gzipSync } from 'node:zlib';
-import { lastGzipByte } from './gzip-inspector.js';
 
 export type Encoding = 'gzip' | 'plain';
 
@@ -14,13 +13,6 @@ export const GZIP_NEWLINE = gzipSync(PLAIN_NEWLINE);
 
 export function encodingOf(firstBytes: Uint8Array): Encoding {
   return firstBytes[0] === 0x1f && firstBytes[1] === 0x8b ? 'gzip' : 'plain';
-}
-
-/** What to write after a whole member so that records never fuse; empty when it already ends a line. */
-export async function separatorAfter(data: Buffer, encoding: Encoding, key: string): Promise<Buffer> {
-  if (data.length === 0) return Buffer.alloc(0);
-  if (encoding === 'plain') return separatorForLastByte(data[data.length - 1], 'plain');
-  return separatorForLastByte(await lastGzipByte(data, key), 'gzip');
 }
 
 export function separatorForLastByte(lastByte: number | undefined, encoding: Encoding): Buffer {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { createHash, randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { lastGzipByte } from '../../source/engine/gzip-inspector.js';
+import { inspectGzip, lastGzipByte } from '../../source/engine/gzip-inspector.js';
 
 // Three ways through: a small input inflated in one call, a small one whose text is too large to
 // hold (a 20 MiB line of one letter gzips to ~20 KiB), and an input too large for one call.
@@ -18,6 +18,15 @@ describe.each(shapes)('lastGzipByte: %s', (_, gzipOf) => {
   it('gives the last byte of the text', async () => {
     expect(await lastGzipByte(gzipOf(Buffer.from('{"Records":[]}')), 'k')).toBe('}'.charCodeAt(0));
     expect(await lastGzipByte(gzipOf(Buffer.from('line\n')), 'k')).toBe(0x0a);
+  });
+
+  it('hashes the text it inflates when asked, from the same inflate', async () => {
+    const text = Buffer.from('{"Records":[{"eventName":"PutObject"}]}');
+    const data = gzipOf(text);
+    const { lastByte, sha256 } = await inspectGzip(data, 'k', true);
+    expect(lastByte).toBe('}'.charCodeAt(0));
+    expect(sha256).toBe(createHash('sha256').update(gunzipSync(data)).digest('hex'));
+    expect((await inspectGzip(data, 'k')).sha256).toBeUndefined();
   });
 
   it('reads every member of a multi-member input', async () => {
