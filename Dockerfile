@@ -18,11 +18,12 @@ ARG NODE_IMAGE=node:20-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --ignore-scripts: the install scripts are the test-only native modules' (node-pty, esbuild);
-# tsc needs neither.
+# --ignore-scripts: the install scripts are the test-only native module's (node-pty) and esbuild's,
+# whose binary comes as an optional dependency all the same; tsc and the bundle need nothing else.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json .npmignore ./
 COPY source ./source
+COPY scripts ./scripts
 RUN npm run build && npm pack --pack-destination /tmp && mv /tmp/s3collapse-tui-*.tgz /tmp/s3collapse-tui.tgz
 
 # ---- local: the packed checkout, installed as a user installs the package ------------------------

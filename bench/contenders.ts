@@ -104,7 +104,7 @@ const always = async () => undefined;
 const nodeFlags = (): string[] => (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /**
- * The tool's own run: `dist/cli.js` of this checkout, or (the baseline) of another build, to put a
+ * The tool's own run: `dist/bin/cli.js` of this checkout, or (the baseline) of another build, to put a
  * change beside what it changes, run for run.
  */
 const toolLaunch =
@@ -120,8 +120,15 @@ const toolLaunch =
     env: await benchEnvironment(context.scratch),
   });
 
-/** BENCH_BASELINE: a folder holding another build's `dist/` (a worktree of another commit, built). */
-const baselineCli = (): string => join(process.env.BENCH_BASELINE ?? '', 'dist', 'cli.js');
+/**
+ * BENCH_BASELINE: a folder holding another build's `dist/` (a worktree of another commit, built);
+ * builds before the bundle have only dist/cli.js.
+ */
+function baselineCli(): string {
+  const root = process.env.BENCH_BASELINE ?? '';
+  const bundled = join(root, 'dist', 'bin', 'cli.js');
+  return existsSync(bundled) ? bundled : join(root, 'dist', 'cli.js');
+}
 
 export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
   tool: {
@@ -129,7 +136,7 @@ export const CONTENDERS_BY_ID: Record<ContenderId, Contender> = {
     label: 'tool',
     repeats: (configured) => configured,
     unavailable: always,
-    launch: toolLaunch(() => join(ROOT, 'dist', 'cli.js')),
+    launch: toolLaunch(() => join(ROOT, 'dist', 'bin', 'cli.js')),
     problem: toolProblem,
   },
   baseline: {

@@ -9,7 +9,7 @@ import { benchEnvironment } from './contenders.js';
 import { runMeasured } from './measure.js';
 import { FIRST_DAY, LAST_DAY, LAYOUT_IDS, type PlanLayout } from './plan-keys.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 
 export type PlanSource = 'list' | 'inventory';
 

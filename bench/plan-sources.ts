@@ -87,8 +87,8 @@ function summarize(runs: readonly PlanRunRecord[]) {
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-if (!existsSync(join(ROOT, 'dist', 'cli.js')))
-  throw new Error('dist/cli.js is missing: run npm run build first');
+if (!existsSync(join(ROOT, 'dist', 'bin', 'cli.js')))
+  throw new Error('dist/bin/cli.js is missing: run npm run build first');
 const started = performance.now();
 const localS3 = await startLocalS3();
 const direct = benchClient(localS3.endpoint);

@@ -1,5 +1,7 @@
 // Where the tool's own CPU goes on one workload: seeds a local server, runs `dist/cli.js` once under
 // --cpu-prof and prints its self time by owner (an npm package, a module of dist/, or V8/Node itself).
+// That is tsc's output, one module a file, not the bundle users run (dist/bin/): a bundle's functions
+// all live in a few chunks, which tells no owner apart. Start-up costs a little more unbundled.
 //   npm run bench:profile                          cloudtrail-2k at scale 1
 //   BENCH_WORKLOADS=access-20k BENCH_SCALE=0.5 npm run bench:profile
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';

@@ -44,7 +44,7 @@ function exitCodeOf(
 
 /** A fresh clone has no dist/: the tool contender runs the built CLI. */
 async function ensureBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'dist', 'cli.js'))) return;
+  if (existsSync(join(ROOT, 'dist', 'bin', 'cli.js'))) return;
   console.log('dist/ is missing: npm run build');
   const { code } = await exitCodeOf('npm', ['run', 'build']);
   if (code !== 0) throw new Error(`npm run build exited ${code}`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 /** Credentials the local server checks signatures against. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -21,10 +22,12 @@ export interface LocalS3Options {
 }
 
 function childEntry(): { script: string; execArgv: string[] } {
-  const self = fileURLToPath(import.meta.url);
-  // Under the tests this module is TypeScript run by vitest; the child then needs tsx to load.
-  const typescript = self.endsWith('.ts');
-  const script = join(self, '..', typescript ? 's3-server-child.ts' : 's3-server-child.js');
+  // Under the tests this module is TypeScript run by vitest; the child then needs tsx to load. Built,
+  // the child is tsc's own output in dist/demo/, wherever in the bundle this module ended up.
+  const typescript = fileURLToPath(import.meta.url).endsWith('.ts');
+  const script = typescript
+    ? join(packageRoot(), 'source', 'demo', 's3-server-child.ts')
+    : join(packageRoot(), 'dist', 'demo', 's3-server-child.js');
   const execArgv = ['--openssl-legacy-provider', ...(typescript ? ['--import', 'tsx'] : [])];
   return { script, execArgv };
 }

@@ -325,9 +325,13 @@ describe('Dockerfile', () => {
       }),
     ) as [{ files: { path: string }[] }];
     const files = packed.files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/cli.js']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'dist/bin/cli.js', 'dist/demo/s3-server-child.js']),
+    );
     expect(
-      files.filter((path) => /^(source|test|bench|deploy)\/|^Dockerfile$|^\.dockerignore$/.test(path)),
+      files.filter((path) =>
+        /^(source|scripts|test|bench|deploy)\/|^Dockerfile$|^\.dockerignore$/.test(path),
+      ),
     ).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ export const CTRL_D = '\u0004';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The built entry point: `npm test` builds first (pretest). */
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/cli.js', import.meta.url));
 
 export interface SpawnOptions {
   readonly cols?: number;

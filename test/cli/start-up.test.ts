@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CLI } from '../support/run-cli.js';
+
+const run = promisify(execFile);
+
+/**
+ * A module hook that writes every file URL Node loads to stderr: what a process really loaded, not
+ * what its code says it imports. Ink loads `yoga-layout` (left out of the bundle) the moment it loads.
+ */
+function loadLogger(): string {
+  const dir = mkdtempSync(join(tmpdir(), 's3collapse-loads-'));
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n',
+  );
+  const register = join(dir, 'register.mjs');
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  return register;
+}
+
+async function loadedBy(args: readonly string[]): Promise<string[]> {
+  const { stderr } = await run(process.execPath, ['--import', loadLogger(), ...args], {
+    env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
+  }).catch((failed: { stderr: string }) => failed);
+  return stderr.split('\n').flatMap((line) => (line.startsWith('LOADED ') ? [line.slice(7)] : []));
+}
+
+const isUi = (url: string): boolean =>
+  /node_modules\/(yoga-layout|ink|react|@inquirer|cli-progress)\//.test(url);
+
+describe('start-up of the built CLI', () => {
+  it('a --json run loads no UI code', async () => {
+    // A server that denies everything: the run stops at its first request, having loaded all it needs.
+    const denying = createServer((_, response) => {
+      response.writeHead(403, { 'content-type': 'application/xml' });
+      response.end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    });
+    await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = denying.address() as AddressInfo;
+      const loaded = await loadedBy([
+        CLI,
+        ...['--endpoint', `http://127.0.0.1:${port}`, '--bucket', 'my-bucket', '--json', '--yes'],
+      ]);
+      expect(loaded.some((url) => url.includes('/dist/bin/'))).toBe(true);
+      expect(loaded.filter(isUi)).toEqual([]);
+    } finally {
+      denying.close();
+    }
+  });
+
+  it('the guided app, loaded, does load Ink (so the check above can fail)', async () => {
+    const chunks = join(CLI, '..', 'chunks');
+    const app = readdirSync(chunks).find((name) => name.startsWith('run-app-'));
+    expect(app).toBeDefined();
+    const loaded = await loadedBy([
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(pathToFileURL(join(chunks, app!)).href)})`,
+    ]);
+    expect(loaded.filter(isUi).length).toBeGreaterThan(0);
+  });
+});
