@@ -12,6 +12,19 @@ interface Fetched {
   readonly body: FetchedBody;
 }
 
+/** A pool of three 100-byte piece buffers that records every buffer it lends. */
+function recordedPieces(): { pieces: PieceBuffers; lent: Set<ArrayBufferLike> } {
+  const pieces = new PieceBuffers(100, 3);
+  const lent = new Set<ArrayBufferLike>();
+  const take = pieces.take.bind(pieces);
+  pieces.take = () => {
+    const buffer = take();
+    lent.add(buffer.buffer);
+    return buffer;
+  };
+  return { pieces, lent };
+}
+
 /** A fake store whose objects arrive in a scrambled order; it records the bytes held at once. */
 function scrambledSource() {
   let held = 0;
@@ -119,14 +132,7 @@ describe('OrderedFetch', () => {
   });
 
   it('reads ranges into recycled buffers shared by fetches, each lent again only once its consumer is done', async () => {
-    const pieces = new PieceBuffers(100, 3);
-    const allocated = new Set<ArrayBufferLike>();
-    const take = pieces.take.bind(pieces);
-    pieces.take = () => {
-      const buffer = take();
-      allocated.add(buffer.buffer);
-      return buffer;
-    };
+    const { pieces, lent: allocated } = recordedPieces();
     const source = {
       fetchWhole: async (item: Item) => Buffer.alloc(item.size, item.id),
       // Writes into its buffer as soon as it is lent (a GET's first bytes), and answers later.
@@ -161,14 +167,7 @@ describe('OrderedFetch', () => {
   });
 
   it('reads whole objects of over half a piece into recycled buffers, and smaller ones into their own', async () => {
-    const pieces = new PieceBuffers(100, 3);
-    const lent = new Set<ArrayBufferLike>();
-    const take = pieces.take.bind(pieces);
-    pieces.take = () => {
-      const buffer = take();
-      lent.add(buffer.buffer);
-      return buffer;
-    };
+    const { pieces, lent } = recordedPieces();
     let ownBuffers = 0;
     const source = {
       // Writes into its buffer at once (a GET's first bytes), and answers later.
