@@ -1,6 +1,6 @@
 // Bundles the compiled CLI (dist/, from tsc) into dist/bin/: the entry and a few chunks instead of
 // hundreds of modules. Node loads the AWS SDK's many small CommonJS files one by one, and a run
-// reached its first request 279 ms after start; bundled, 208 ms (median of 7, this 2-core machine).
+// reached its first request 294 ms after start; bundled, 222 ms (medians of 7, the bench machine).
 // The faces stay chunks of their own, imported only when shown, so a --json run loads no UI code.
 import { chmod } from 'node:fs/promises';
 import { build } from 'esbuild';

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The folder holding this package's package.json, found from wherever the calling module was loaded:
- * source/ under the tests, dist/ built, or a chunk of the bundle in dist/bin/chunks/.
+ * The folder holding this package's package.json, found upwards from wherever this module was loaded
+ * from: source/ under the tests, dist/ built, or a chunk of the bundle in dist/bin/chunks/.
  */
 export function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));

@@ -103,11 +103,6 @@ export async function inspectGzip(data: Buffer, key: string, hashText = false): 
   return inspector.end(data.length);
 }
 
-/** The last decompressed byte of a whole gzip input held in memory. */
-export async function lastGzipByte(data: Buffer, key: string): Promise<number | undefined> {
-  return (await inspectGzip(data, key)).lastByte;
-}
-
 function inflateAtOnce(data: Buffer, key: string): Buffer | 'too-large' {
   let result: { buffer: Buffer; engine: { bytesWritten: number } };
   try {

@@ -94,10 +94,11 @@ export class BufferPool {
 }
 
 /**
- * Buffers for the ranges of large inputs, reused from range to range. Each range of a 64 MiB input
- * used to be a fresh 8 MiB buffer, dead once its bytes were copied into a part; V8 frees such memory
- * only when it next collects, after up to 64 MiB more, so a period of large inputs peaked that much
- * higher. A range's buffer comes back once the output has copied it (see OrderedFetch).
+ * Buffers for the ranges of large inputs (and whole inputs of over half a piece), reused from piece
+ * to piece. Each range of a 64 MiB input used to be a fresh 8 MiB buffer, dead once its bytes were
+ * copied into a part; V8 frees such memory only when it next collects, after up to 64 MiB more, so a
+ * period of large inputs peaked that much higher. A buffer comes back once the output has copied
+ * its bytes (see OrderedFetch).
  */
 export class PieceBuffers {
   private readonly idle: Buffer[] = [];
@@ -139,7 +140,7 @@ export function runBudget(options: {
     streams: new Slots(options.periodConcurrency),
     parts: new BufferPool(options.partBuffers, options.partSize),
     bytesAhead: new ByteBudget(options.maxBytesInFlight),
-    // Ranges in flight: the bytes ahead, plus the one each streaming period may always start.
+    // Pieces in flight: the bytes ahead, plus the one each streaming period may always start.
     pieces: new PieceBuffers(
       options.partSize,
       Math.ceil(options.maxBytesInFlight / options.partSize) + options.periodConcurrency,
