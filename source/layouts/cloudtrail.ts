@@ -1,4 +1,6 @@
+import pMap from 'p-map';
 import { utcParts, type Period } from '../periods.js';
+import { childrenOfEach, WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, REGION, utcDate } from './key-pattern.js';
 import type { KeyField, Layout, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -9,6 +11,15 @@ const KEY = new RegExp(
     String.raw`(?<folder>\d{4}/\d{2}/\d{2}/)\k<account>_CloudTrail_\k<region>_(?<stamp>(?<Y>\d{4})(?<M>\d{2})(?<D>\d{2})T(?<h>\d{2})(?<m>\d{2})Z)_(?<unique>[0-9A-Za-z]{16})\.json\.gz$`,
 );
 const ORG = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_NAME = new RegExp(`^${ACCOUNT}$`);
+const REGION_NAME = new RegExp(`^${REGION}$`);
+
+interface TrailAccount {
+  readonly org: string | undefined;
+  readonly account: string;
+  /** `<root>AWSLogs/[o-<org>/]<account>/` */
+  readonly prefix: string;
+}
 
 function seriesOf(root: string, org: string | undefined, account: string, region: string): Series {
   const orgPart = org ? `${org}/` : '';
@@ -76,28 +87,30 @@ export const cloudTrail: Layout = {
   async discoverSeries(root: string, listChildren: ListChildren): Promise<Series[]> {
     const awsLogs = `${root}AWSLogs/`;
     const top = childNames(await listChildren(awsLogs), awsLogs, /^[^/]+$/);
-    const accounts: Array<{ org: string | undefined; account: string; prefix: string }> = [];
-    for (const name of top) {
-      if (new RegExp(`^${ACCOUNT}$`).test(name)) {
-        accounts.push({ org: undefined, account: name, prefix: `${awsLogs}${name}/` });
-      } else if (ORG.test(name)) {
-        const orgPrefix = `${awsLogs}${name}/`;
-        for (const account of childNames(
-          await listChildren(orgPrefix),
-          orgPrefix,
-          new RegExp(`^${ACCOUNT}$`),
-        )) {
-          accounts.push({ org: name, account, prefix: `${orgPrefix}${account}/` });
-        }
-      }
-    }
-    const series: Series[] = [];
-    for (const { org, account, prefix } of accounts) {
-      const trail = `${prefix}CloudTrail/`;
-      for (const region of childNames(await listChildren(trail), trail, new RegExp(`^${REGION}$`))) {
-        series.push(seriesOf(root, org, account, region));
-      }
-    }
-    return series;
+    // Accounts under AWSLogs/ and under each organization folder there, in the order listed.
+    const accounts = (
+      await pMap(
+        top,
+        async (name): Promise<TrailAccount[]> => {
+          if (ACCOUNT_NAME.test(name))
+            return [{ org: undefined, account: name, prefix: `${awsLogs}${name}/` }];
+          if (!ORG.test(name)) return [];
+          const orgPrefix = `${awsLogs}${name}/`;
+          return childNames(await listChildren(orgPrefix), orgPrefix, ACCOUNT_NAME).map((account) => ({
+            org: name,
+            account,
+            prefix: `${orgPrefix}${account}/`,
+          }));
+        },
+        { concurrency: WALK_CONCURRENCY },
+      )
+    ).flat();
+    const regions = await childrenOfEach(
+      accounts,
+      (one) => `${one.prefix}CloudTrail/`,
+      REGION_NAME,
+      listChildren,
+    );
+    return regions.map(({ parent, name }) => seriesOf(root, parent.org, parent.account, name));
   },
 };

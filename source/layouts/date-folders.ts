@@ -1,5 +1,6 @@
 import pMap from 'p-map';
 import { utcParts, type Period } from '../periods.js';
+import { WALK_CONCURRENCY } from './folder-walk.js';
 import { childNames } from './key-pattern.js';
 import type { ListChildren } from './types.js';
 
@@ -29,9 +30,6 @@ export const dayFolder = (names: DateFolderNames, date: Date): string =>
 
 export const hourFolder = (names: DateFolderNames, date: Date): string =>
   `${names.hour}${utcParts(date).hh}/`;
-
-/** Listings in flight at once while walking date folders: each is one request. */
-export const WALK_CONCURRENCY = 8;
 
 /**
  * The month and day folders under `base` whose file names can name a series: those the periods

@@ -8,9 +8,9 @@ import {
   idsAfterStem,
   monthFolder,
   PLAIN_DATE_FOLDERS,
-  WALK_CONCURRENCY,
   type DateFolderNames,
 } from './date-folders.js';
+import { WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, MINUTE_STAMP, REGION, utcDate } from './key-pattern.js';
 import type { KeyField, Layout, ListChildren, ParsedKey, Series } from './types.js';
 

@@ -1,6 +1,7 @@
 import pMap from 'p-map';
 import { utcParts, type Period } from '../periods.js';
-import { dateFoldersToRead, idsAfterStem, PLAIN_DATE_FOLDERS, WALK_CONCURRENCY } from './date-folders.js';
+import { dateFoldersToRead, idsAfterStem, PLAIN_DATE_FOLDERS } from './date-folders.js';
+import { WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, MINUTE_STAMP, REGION, utcDate } from './key-pattern.js';
 import type { KeyField, Layout, LayoutId, ListChildren, ParsedKey, Series } from './types.js';
 

@@ -1,4 +1,6 @@
+import pMap from 'p-map';
 import { utcParts, type Period } from '../periods.js';
+import { childrenOfEach, WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, REGION, utcDate } from './key-pattern.js';
 import type { Layout, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -68,37 +70,45 @@ async function foldersToRead(
       else days.add(`${yyyy}/${mm}/${dd}/`);
     }
   } else {
-    for (const year of childNames(await listChildren(region), region, /^\d{4}$/)) {
-      const yearPrefix = `${region}${year}/`;
-      for (const month of childNames(await listChildren(yearPrefix), yearPrefix, TWO_DIGITS))
-        months.add(`${year}/${month}/`);
-    }
+    const years = childNames(await listChildren(region), region, /^\d{4}$/);
+    for (const { parent: year, name: month } of await childrenOfEach(
+      years,
+      (year) => `${region}${year}/`,
+      TWO_DIGITS,
+      listChildren,
+    ))
+      months.add(`${year}/${month}/`);
   }
-  for (const month of months) {
-    const monthPrefix = `${region}${month}`;
-    for (const day of childNames(await listChildren(monthPrefix), monthPrefix, TWO_DIGITS))
-      days.add(`${month}${day}/`);
-  }
+  for (const { parent: month, name: day } of await childrenOfEach(
+    [...months],
+    (month) => `${region}${month}`,
+    TWO_DIGITS,
+    listChildren,
+  ))
+    days.add(`${month}${day}/`);
   return [...months, ...days].map((folder) => `${region}${folder}`);
 }
 
-/** Clusters, then log types, from the file names of one folder: two delimiter `_` listings deep. */
+/** The cluster and log type pairs the file names in one folder name (two `_` listings deep). */
 async function seriesInFolder(
   folder: string,
   stem: string,
   listChildren: ListChildren,
 ): Promise<Array<{ cluster: string; logType: string }>> {
-  const found: Array<{ cluster: string; logType: string }> = [];
-  const clusters = await listChildren(`${folder}${stem}`, '_');
-  for (const clusterPrefix of clusters) {
-    const cluster = WHOLE_CLUSTER.exec(clusterPrefix.slice(folder.length + stem.length, -1))?.[0];
-    if (!cluster || !clusterPrefix.endsWith('_')) continue;
-    for (const typePrefix of await listChildren(clusterPrefix, '_')) {
-      const logType = WHOLE_LOG_TYPE.exec(typePrefix.slice(clusterPrefix.length, -1))?.[0];
-      if (logType && typePrefix.endsWith('_')) found.push({ cluster, logType });
-    }
-  }
-  return found;
+  const clusters = (await listChildren(`${folder}${stem}`, '_')).flatMap((prefix) => {
+    const cluster = WHOLE_CLUSTER.exec(prefix.slice(folder.length + stem.length, -1))?.[0];
+    return cluster && prefix.endsWith('_') ? [{ cluster, prefix }] : [];
+  });
+  const found = await pMap(
+    clusters,
+    async ({ cluster, prefix }) =>
+      (await listChildren(prefix, '_')).flatMap((typePrefix) => {
+        const logType = WHOLE_LOG_TYPE.exec(typePrefix.slice(prefix.length, -1))?.[0];
+        return logType && typePrefix.endsWith('_') ? [{ cluster, logType }] : [];
+      }),
+    { concurrency: WALK_CONCURRENCY },
+  );
+  return found.flat();
 }
 
 export const redshift: Layout = {
@@ -164,23 +174,34 @@ export const redshift: Layout = {
     periods?: readonly Period[],
   ): Promise<Series[]> {
     const awsLogs = `${root}AWSLogs/`;
-    const found = new Map<string, Series>();
-    for (const account of childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`))) {
-      const service = `${awsLogs}${account}/redshift/`;
-      for (const region of childNames(await listChildren(service), service, new RegExp(`^${REGION}$`))) {
-        const folder = regionPrefix(root, account, region);
-        for (const dated of await foldersToRead(folder, listChildren, periods)) {
-          for (const { cluster, logType } of await seriesInFolder(
-            dated,
-            regionStem(account, region),
-            listChildren,
-          )) {
-            const one = seriesOf(root, account, region, cluster, logType);
-            found.set(one.base, one);
-          }
-        }
-      }
-    }
+    const accounts = childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`));
+    const regions = await childrenOfEach(
+      accounts,
+      (account) => `${awsLogs}${account}/redshift/`,
+      new RegExp(`^${REGION}$`),
+      listChildren,
+    );
+    // One stage at a time, each listing side by side: the folders of every region, then the series
+    // each folder names (nesting them would put 8 × 8 × 8 listings in flight).
+    const folders = await pMap(
+      regions,
+      async ({ parent: account, name: region }) =>
+        (await foldersToRead(regionPrefix(root, account, region), listChildren, periods)).map((dated) => ({
+          account,
+          region,
+          dated,
+        })),
+      { concurrency: WALK_CONCURRENCY },
+    );
+    const named = await pMap(
+      folders.flat(),
+      async ({ account, region, dated }) =>
+        (await seriesInFolder(dated, regionStem(account, region), listChildren)).map(({ cluster, logType }) =>
+          seriesOf(root, account, region, cluster, logType),
+        ),
+      { concurrency: WALK_CONCURRENCY },
+    );
+    const found = new Map(named.flat().map((one) => [one.base, one]));
     return [...found.values()].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   },
 };

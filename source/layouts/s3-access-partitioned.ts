@@ -1,4 +1,5 @@
 import { utcParts, type Period } from '../periods.js';
+import { childrenOfEach } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, REGION, UNIQUE16, utcDate } from './key-pattern.js';
 import type { Layout, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -72,22 +73,21 @@ export const s3AccessPartitioned: Layout = {
   },
 
   async discoverSeries(root: string, listChildren: ListChildren): Promise<Series[]> {
-    const series: Series[] = [];
     const accounts = childNames(await listChildren(root), root, new RegExp(`^${ACCOUNT}$`));
-    for (const account of accounts) {
-      const accountPrefix = `${root}${account}/`;
-      const regions = childNames(await listChildren(accountPrefix), accountPrefix, new RegExp(`^${REGION}$`));
-      for (const region of regions) {
-        const regionPrefix = `${accountPrefix}${region}/`;
-        for (const bucket of childNames(
-          await listChildren(regionPrefix),
-          regionPrefix,
-          /^[a-z0-9.-]{3,63}$/,
-        )) {
-          series.push(seriesOf(root, account, region, bucket));
-        }
-      }
-    }
-    return series;
+    const regions = await childrenOfEach(
+      accounts,
+      (account) => `${root}${account}/`,
+      new RegExp(`^${REGION}$`),
+      listChildren,
+    );
+    const buckets = await childrenOfEach(
+      regions,
+      ({ parent: account, name: region }) => `${root}${account}/${region}/`,
+      /^[a-z0-9.-]{3,63}$/,
+      listChildren,
+    );
+    return buckets.map(({ parent: { parent: account, name: region }, name: bucket }) =>
+      seriesOf(root, account, region, bucket),
+    );
   },
 };

@@ -1,4 +1,5 @@
 import { utcParts, type Period } from '../periods.js';
+import { childrenOfEach } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, MINUTE_STAMP, REGION, utcDate } from './key-pattern.js';
 import type { Layout, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -93,20 +94,17 @@ export const waf: Layout = {
   /** Account, region and web ACL are all folders: three delimiter levels find every series. */
   async discoverSeries(root: string, listChildren: ListChildren): Promise<Series[]> {
     const awsLogs = `${root}AWSLogs/`;
-    const series: Series[] = [];
-    for (const account of childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`))) {
-      const wafLogs = `${awsLogs}${account}/WAFLogs/`;
-      for (const region of childNames(await listChildren(wafLogs), wafLogs, new RegExp(`^${WAF_REGION}$`))) {
-        const regionPrefix = `${wafLogs}${region}/`;
-        for (const acl of childNames(
-          await listChildren(regionPrefix),
-          regionPrefix,
-          new RegExp(`^${WEB_ACL}$`),
-        )) {
-          series.push(seriesOf(root, account, region, acl));
-        }
-      }
-    }
-    return series;
+    const accounts = childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`));
+    const wafLogs = (account: string): string => `${awsLogs}${account}/WAFLogs/`;
+    const regions = await childrenOfEach(accounts, wafLogs, new RegExp(`^${WAF_REGION}$`), listChildren);
+    const acls = await childrenOfEach(
+      regions,
+      ({ parent: account, name: region }) => `${wafLogs(account)}${region}/`,
+      new RegExp(`^${WEB_ACL}$`),
+      listChildren,
+    );
+    return acls.map(({ parent: { parent: account, name: region }, name: acl }) =>
+      seriesOf(root, account, region, acl),
+    );
   },
 };

@@ -18,3 +18,31 @@ export function fakeBucket(keys: readonly string[]): { list: ListChildren; asked
   const asked: string[] = [];
   return { list: listerOver(keys, asked), asked };
 }
+
+/**
+ * Runs `walk` over the keys with every listing held until the walk can ask for nothing more, then
+ * answered all at once: the number of such rounds is the round trips the walk waits for one after
+ * another, whatever the latency. Listings asked for side by side share a round.
+ */
+export async function roundTrips<T>(
+  keys: readonly string[],
+  walk: (list: ListChildren) => Promise<T>,
+): Promise<{ result: T; rounds: number }> {
+  const answer = listerOver(keys);
+  let held: Array<() => void> = [];
+  const list: ListChildren = (prefix, delimiter) =>
+    new Promise((resolve, reject) => held.push(() => void answer(prefix, delimiter).then(resolve, reject)));
+  let settled = false;
+  const walking = walk(list).finally(() => (settled = true));
+  let rounds = 0;
+  while (!settled) {
+    // A macrotask: every promise chain the last answers started has run, so the round is complete.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (held.length === 0) continue;
+    const round = held;
+    held = [];
+    rounds += 1;
+    for (const release of round) release();
+  }
+  return { result: await walking, rounds };
+}
