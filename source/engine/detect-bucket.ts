@@ -11,28 +11,42 @@ const TOP_LEVEL_SAMPLED = 20;
 /** Keys sampled per listing: enough to tell the layouts apart, and a page S3 lists quickly. */
 const SAMPLE_PAGE = 200;
 
-async function firstPage(
-  ctx: EngineContext,
-  prefix: string,
-  delimiter?: string,
-  signal?: AbortSignal,
-  maxKeys = SAMPLE_PAGE,
-) {
-  return ctx.s3
-    .send(
-      new ListObjectsV2Command({
-        Bucket: ctx.bucket,
-        Prefix: prefix,
-        Delimiter: delimiter,
-        MaxKeys: maxKeys,
-      }),
-      {
-        abortSignal: signal,
-      },
-    )
-    .catch((error: unknown) => {
-      throw explainS3Error(error, { operation: 'ListObjectsV2', bucket: ctx.bucket, key: prefix });
-    });
+/** A first page of a listing: its keys and, with a delimiter, its folders. */
+export interface SamplePage {
+  readonly keys: readonly string[];
+  readonly folders: readonly string[];
+}
+
+/** What sampling asks of a bucket: first pages, and the child folders of a folder. */
+export interface BucketSampler {
+  page(prefix: string, delimiter?: string, maxKeys?: number): Promise<SamplePage>;
+  readonly children: ListChildren;
+}
+
+/** The sampler over a bucket: one ListObjectsV2 a page, and the run's remembered folder listings. */
+export function s3Sampler(ctx: EngineContext, signal?: AbortSignal): BucketSampler {
+  return {
+    async page(prefix, delimiter, maxKeys = SAMPLE_PAGE) {
+      const answer = await ctx.s3
+        .send(
+          new ListObjectsV2Command({
+            Bucket: ctx.bucket,
+            Prefix: prefix,
+            Delimiter: delimiter,
+            MaxKeys: maxKeys,
+          }),
+          { abortSignal: signal },
+        )
+        .catch((error: unknown) => {
+          throw explainS3Error(error, { operation: 'ListObjectsV2', bucket: ctx.bucket, key: prefix });
+        });
+      return {
+        keys: (answer.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])),
+        folders: (answer.CommonPrefixes ?? []).flatMap((common) => (common.Prefix ? [common.Prefix] : [])),
+      };
+    },
+    children: childrenLister(ctx.s3, ctx.bucket, signal),
+  };
 }
 
 /** `AWSLogs/` roots whose services are sampled: one bucket rarely holds more. */
@@ -90,45 +104,43 @@ function spreadOverServices(folders: readonly string[], count: number): string[]
  * A cheap sample of the keys under a prefix: the keys at its level, the first page under each of its
  * top-level folders, and a page under each service folder of each account of any `AWSLogs/` root seen
  * (a top-level page of `AWSLogs/` shows only the first service: CloudTrail's digests, say).
+ *
+ * A root the top level already shows is walked beside the folders' pages, not after them: each
+ * listing is a round trip, and on a bucket of AWS logs that is one in four of detection's.
  */
-export async function sampleKeys(
-  ctx: EngineContext,
-  prefix: string,
-  signal?: AbortSignal,
-): Promise<string[]> {
-  const list = childrenLister(ctx.s3, ctx.bucket, signal);
-  const top = await firstPage(ctx, prefix, '/', signal);
-  const keys = (top.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
-  const folders = (top.CommonPrefixes ?? [])
-    .flatMap((common) => (common.Prefix ? [common.Prefix] : []))
-    .slice(0, TOP_LEVEL_SAMPLED);
+export async function sampleKeys(sampler: BucketSampler, prefix: string): Promise<string[]> {
+  const top = await sampler.page(prefix, '/');
+  const folders = top.folders.slice(0, TOP_LEVEL_SAMPLED);
+  const walks = new Map<string, Promise<string[]>>();
+  const walk = (root: string): Promise<string[]> => {
+    let services = walks.get(root);
+    if (!services) walks.set(root, (services = serviceFolders(root, sampler.children)));
+    return services;
+  };
+  for (const root of awsLogsRoots(top.keys, folders)) void walk(root).catch(() => undefined);
   const [pages, nested] = await Promise.all([
-    Promise.all(folders.map((folder) => firstPage(ctx, folder, undefined, signal))),
+    Promise.all(folders.map((folder) => sampler.page(folder))),
     // `<folder>AWSLogs/` one level down, even where the folder's first page shows something else. Asked
     // for by name: listing the folder's children would page through every key of a flat folder of logs.
     pMap(
       folders,
       async (folder) => {
-        const page = await firstPage(ctx, `${folder}AWSLogs/`, '/', signal, 1);
-        return (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0
-          ? [`${folder}AWSLogs/`]
-          : [];
+        const page = await sampler.page(`${folder}AWSLogs/`, '/', 1);
+        return page.keys.length + page.folders.length > 0 ? [`${folder}AWSLogs/`] : [];
       },
       { concurrency: SAMPLE_CONCURRENCY },
     ),
   ]);
-  for (const page of pages) for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+  const keys = [...top.keys, ...pages.flatMap((page) => page.keys)];
 
   const roots = awsLogsRoots(keys, [...folders, ...nested.flat()]);
-  const services = (await Promise.all(roots.map((root) => serviceFolders(root, list)))).flat();
+  const services = (await Promise.all(roots.map(walk))).flat();
   const servicePages = await pMap(
     spreadOverServices(services, SERVICE_PAGES),
-    (folder) => firstPage(ctx, folder, undefined, signal),
+    (folder) => sampler.page(folder),
     { concurrency: SAMPLE_CONCURRENCY },
   );
-  for (const page of servicePages)
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-  return keys;
+  return [...keys, ...servicePages.flatMap((page) => page.keys)];
 }
 
 /**
@@ -170,7 +182,7 @@ export async function detectLayouts(
   layouts: readonly Layout[],
   signal?: AbortSignal,
 ): Promise<Detection> {
-  const keys = await sampleKeys(ctx, prefix, signal);
+  const keys = await sampleKeys(s3Sampler(ctx, signal), prefix);
   let detection = scoreSample(keys, layouts);
   if (detection.candidates.length === 0 && detection.manifests.length > 0) {
     detection = {
