@@ -1,6 +1,13 @@
 import prettyBytes from 'pretty-bytes';
 
-export const formatCount = (value: number): string => value.toLocaleString('en-US');
+/**
+ * `12,345`. Whole numbers are grouped here rather than by Intl: its first use starts ICU's number
+ * formatting, about 12 ms that a run spent between detection and planning.
+ */
+export const formatCount = (value: number): string =>
+  Number.isSafeInteger(value)
+    ? String(value).replace(/\B(?=(\d{3})+$)/g, ',')
+    : value.toLocaleString('en-US');
 
 /** `1 output`, `3 outputs`: a count with its noun. */
 export const counted = (value: number, noun: string): string =>
