@@ -19,6 +19,7 @@ import { KeyRouter } from './keys.js';
 import { useBucketConnection } from './hooks/use-bucket-connection.js';
 import { usePlanning } from './hooks/use-planning.js';
 import { useStore } from './hooks/use-store.js';
+import { useTask } from './hooks/use-task.js';
 import { initialDraft } from './range.js';
 import { BucketScreen } from './screens/bucket-screen.js';
 import { ConfirmScreen } from './screens/confirm-screen.js';
@@ -103,6 +104,11 @@ export function App({ context, onExit }: AppProps) {
   );
   const needsBucket = state.step !== 'profile' && state.step !== 'bucket';
   const connected = useBucketConnection(connection, needsBucket ? state.bucket : undefined, context.now);
+  // Read beside detection; by the confirmation it has long been answered.
+  const versioning = useTask(
+    () => (connected?.status === 'done' ? connected.value.versioned : undefined),
+    [connected],
+  );
 
   // The run's own keys take ctrl-c: there it asks before it stops anything.
   const onGlobalKey = useCallback(
@@ -260,7 +266,7 @@ export function App({ context, onExit }: AppProps) {
           <ConfirmScreen
             planned={state.plan}
             options={options}
-            versioned={connected.value.versioned}
+            versioned={versioning.status === 'done' ? versioning.value : undefined}
             onConfirm={() => dispatch({ type: 'confirmed' })}
             onBack={back}
           />

@@ -9,8 +9,11 @@ export interface Connected {
   readonly ctx: EngineContext;
   readonly region: string;
   readonly connection: ConnectionOptions;
-  /** Deleted objects of a versioned bucket stay as noncurrent versions: the confirmation says so. */
-  readonly versioned: boolean | undefined;
+  /**
+   * Deleted objects of a versioned bucket stay as noncurrent versions: the confirmation says so. Read
+   * beside detection and planning (it is needed only at the confirmation); it never rejects.
+   */
+  readonly versioned: Promise<boolean | undefined>;
 }
 
 /** Unknown (undefined) when the bucket's versioning cannot be read: not every server or policy allows it. */
@@ -37,5 +40,5 @@ export async function connect(
   // Only S3 itself keeps full-object checksums; S3-compatible servers get Content-MD5 checks alone.
   const fullObjectChecksum = !(connection.endpoint ?? endpointFromEnv());
   const ctx: EngineContext = { s3: opened.s3, bucket, now, fullObjectChecksum };
-  return { ctx, region: opened.region, connection, versioned: await isVersioned(ctx) };
+  return { ctx, region: opened.region, connection, versioned: isVersioned(ctx) };
 }

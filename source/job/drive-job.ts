@@ -99,7 +99,7 @@ export async function driveJob(face: FaceContext, talk: JobConversation): Promis
       talk.dryRun(planned, repeat);
       return ExitCode.Done;
     }
-    if (planned.needsConfirmation && !options.yes && !(await talk.confirm(planned, versioned)))
+    if (planned.needsConfirmation && !options.yes && !(await talk.confirm(planned, await versioned)))
       return ExitCode.BadInput;
     const view = talk.progress(planned.plan);
     const marks = progress ? new ProgressMarks(progress, planned.plan.periods, () => ctx.s3) : undefined;
