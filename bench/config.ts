@@ -8,6 +8,9 @@
 //   BENCH_BASELINE=/tmp/before   a built checkout of another commit: its tool runs too, as `baseline`,
 //                                alternating with this one (e.g. git worktree add /tmp/before HEAD~1,
 //                                then npm ci && npm run build there)
+//   BENCH_THROTTLE=5          every 5th GET of a run is answered 503 SlowDown by the proxy (retries
+//                             included): how a contender copes with throttling. Only contenders that
+//                             retry enough finish (the tool, the baseline)
 import { CONTENDER_IDS, type ContenderId } from './contenders.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
 
@@ -20,6 +23,8 @@ export interface BenchConfig {
   readonly repeats: number;
   readonly scale: number;
   readonly contenders: readonly ContenderId[];
+  /** Every Nth GET is answered 503 SlowDown; none when undefined. */
+  readonly throttleEvery: number | undefined;
 }
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T[] {
@@ -38,6 +43,14 @@ function positive(value: string | undefined, fallback: number, name: string): nu
   return number;
 }
 
+function throttleEvery(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const every = Number(value);
+  if (!Number.isInteger(every) || every < 2)
+    throw new Error(`BENCH_THROTTLE must be a whole number of 2 or more (every Nth GET), not ${value}`);
+  return every;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const workloads = list(env.BENCH_WORKLOADS, [...WORKLOAD_NAMES, RANGE_CHECK], 'BENCH_WORKLOADS');
   const latencies = (env.BENCH_LATENCIES ?? '0,20').split(',').map((item) => Number(item.trim()));
@@ -53,5 +66,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
       // The baseline runs when it is asked for, or named: by default there is none.
       (id) => id !== 'baseline' || env.BENCH_BASELINE || env.BENCH_CONTENDERS,
     ),
+    throttleEvery: throttleEvery(env.BENCH_THROTTLE),
   };
 }

@@ -55,6 +55,8 @@ export interface BenchResults {
     readonly scale: number;
     readonly repeats: number;
     readonly latenciesMs: readonly number[];
+    /** BENCH_THROTTLE: every Nth GET was answered 503 SlowDown. */
+    readonly throttleEvery?: number;
   };
   readonly workloads: ReadonlyArray<{
     name: string;

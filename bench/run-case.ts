@@ -2,7 +2,7 @@
 // proxy's log is this run's requests), the process measured, the server's CPU read around it, and the
 // bucket checked and dropped afterwards.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
+import { startFaultProxy, type FaultRule } from '../test/support/fault-proxy.js';
 import type { Contender } from './contenders.js';
 import { countRequests, cpuSecondsOf, runMeasured } from './measure.js';
 import type { RunRecord } from './results.js';
@@ -29,6 +29,19 @@ export interface RunCase {
   readonly repeat: number;
   /** Read every output back through SHA-256 (else sizes only). */
   readonly full: boolean;
+  /** Every Nth GET of the run is answered 503 SlowDown (retries included). */
+  readonly throttleEvery?: number | undefined;
+}
+
+/** The proxy's rule for one run: pass everything, or throttle every Nth GET as S3 does under load. */
+function ruleFor(throttleEvery: number | undefined): FaultRule {
+  if (throttleEvery === undefined) return () => ({ kind: 'pass' });
+  let gets = 0;
+  return (request) => {
+    if (request.operation !== 'GetObject') return { kind: 'pass' };
+    gets += 1;
+    return gets % throttleEvery === 0 ? { kind: 'error', status: 503, code: 'SlowDown' } : { kind: 'pass' };
+  };
 }
 
 export const bucketName = (...parts: Array<string | number>) =>
@@ -45,7 +58,7 @@ export async function runCase(server: BenchServer, run: RunCase): Promise<RunRec
   const { workload, template, expected, latencyMs, contender, repeat, full } = run;
   const bucket = bucketName('run', workload.name, latencyMs, contender.id, repeat);
   await cloneBucket(server.directory, template, bucket);
-  const proxy = await startFaultProxy(server.endpoint, () => ({ kind: 'pass' }), { latencyMs });
+  const proxy = await startFaultProxy(server.endpoint, ruleFor(run.throttleEvery), { latencyMs });
   try {
     const endpoint = proxy.endpoint;
     const launch = await contender.launch({ endpoint, bucket, workload, scratch: server.scratch });

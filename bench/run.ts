@@ -95,7 +95,7 @@ if (server.pid === undefined)
 
 try {
   console.log(
-    `bench: ${[...config.workloads, ...(config.rangeCheck ? [RANGE_CHECK] : [])].join(', ')}; latencies ${config.latencies.join(', ')} ms; ${config.repeats} repeat(s); scale ${config.scale}; ${active.map((c) => c.label).join(', ')}`,
+    `bench: ${[...config.workloads, ...(config.rangeCheck ? [RANGE_CHECK] : [])].join(', ')}; latencies ${config.latencies.join(', ')} ms; ${config.repeats} repeat(s); scale ${config.scale}; ${active.map((c) => c.label).join(', ')}${config.throttleEvery ? `; every ${config.throttleEvery}th GET answered 503 SlowDown` : ''}`,
   );
   for (const name of config.workloads) {
     const workload = buildWorkload(name, config.scale);
@@ -135,6 +135,7 @@ try {
             contender,
             repeat,
             full,
+            throttleEvery: config.throttleEvery,
           });
           runs.push(run);
           console.log(runLine(run));
@@ -163,7 +164,12 @@ const results: BenchResults = {
   },
   node: process.version,
   commit: commit.out.trim(),
-  settings: { scale: config.scale, repeats: config.repeats, latenciesMs: config.latencies },
+  settings: {
+    scale: config.scale,
+    repeats: config.repeats,
+    latenciesMs: config.latencies,
+    ...(config.throttleEvery ? { throttleEvery: config.throttleEvery } : {}),
+  },
   workloads: workloadsRun,
   runs,
   skipped,
