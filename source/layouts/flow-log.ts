@@ -10,7 +10,7 @@ import {
   PLAIN_DATE_FOLDERS,
   type DateFolderNames,
 } from './date-folders.js';
-import { WALK_CONCURRENCY } from './folder-walk.js';
+import { childrenOfEach, WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, MINUTE_STAMP, REGION, utcDate } from './key-pattern.js';
 import type { KeyField, Layout, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -57,16 +57,13 @@ const PLAIN: FolderShape = {
   ],
   async regions(awsLogs, listChildren) {
     const accounts = childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`));
-    const lists = await Promise.all(
-      accounts.map(async (account) => {
-        const service = `${awsLogs}${account}/vpcflowlogs/`;
-        return childNames(await listChildren(service), service, new RegExp(`^${REGION}$`)).map((region) => ({
-          account,
-          region,
-        }));
-      }),
+    const regions = await childrenOfEach(
+      accounts,
+      (account) => `${awsLogs}${account}/vpcflowlogs/`,
+      new RegExp(`^${REGION}$`),
+      listChildren,
     );
-    return lists.flat();
+    return regions.map(({ parent: account, name: region }) => ({ account, region }));
   },
 };
 
@@ -87,16 +84,16 @@ const HIVE: FolderShape = {
       awsLogs,
       new RegExp(`^aws-account-id=${ACCOUNT}$`),
     );
-    const lists = await Promise.all(
-      accounts.map(async (folder) => {
-        const service = `${awsLogs}${folder}/aws-service=vpcflowlogs/`;
-        const account = folder.slice('aws-account-id='.length);
-        return childNames(await listChildren(service), service, new RegExp(`^aws-region=${REGION}$`)).map(
-          (name) => ({ account, region: name.slice('aws-region='.length) }),
-        );
-      }),
+    const regions = await childrenOfEach(
+      accounts,
+      (folder) => `${awsLogs}${folder}/aws-service=vpcflowlogs/`,
+      new RegExp(`^aws-region=${REGION}$`),
+      listChildren,
     );
-    return lists.flat();
+    return regions.map(({ parent: folder, name }) => ({
+      account: folder.slice('aws-account-id='.length),
+      region: name.slice('aws-region='.length),
+    }));
   },
 };
 

@@ -1,7 +1,7 @@
 import pMap from 'p-map';
 import { utcParts, type Period } from '../periods.js';
 import { dateFoldersToRead, idsAfterStem, PLAIN_DATE_FOLDERS } from './date-folders.js';
-import { WALK_CONCURRENCY } from './folder-walk.js';
+import { childrenOfEach, WALK_CONCURRENCY } from './folder-walk.js';
 import { ACCOUNT, childNames, fieldsOf, MINUTE_STAMP, REGION, utcDate } from './key-pattern.js';
 import type { KeyField, Layout, LayoutId, ListChildren, ParsedKey, Series } from './types.js';
 
@@ -134,15 +134,13 @@ export function loadBalancerLayout(kind: LoadBalancerKind): Layout {
       const awsLogs = `${root}AWSLogs/`;
       const accounts = childNames(await listChildren(awsLogs), awsLogs, new RegExp(`^${ACCOUNT}$`));
       const regions = (
-        await Promise.all(
-          accounts.map(async (account) => {
-            const service = `${awsLogs}${account}/elasticloadbalancing/`;
-            return childNames(await listChildren(service), service, new RegExp(`^${REGION}$`)).map(
-              (region) => ({ account, region }),
-            );
-          }),
+        await childrenOfEach(
+          accounts,
+          (account) => `${awsLogs}${account}/elasticloadbalancing/`,
+          new RegExp(`^${REGION}$`),
+          listChildren,
         )
-      ).flat();
+      ).map(({ parent: account, name: region }) => ({ account, region }));
       const found = await pMap(
         regions,
         async ({ account, region }) => {
