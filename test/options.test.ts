@@ -261,6 +261,7 @@ describe('defaults', () => {
       readonly demo: boolean;
       readonly concurrency: number;
       readonly partSizeMiB: number;
+      readonly noServerCopy: boolean;
       readonly storageClass?: string | undefined;
       readonly expectedBucketOwner?: string | undefined;
       readonly includeOpen: boolean;

@@ -58,9 +58,18 @@ export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void
 export function requireBucketOwner(s3: S3Client, account: string): void {
   s3.middlewareStack.add(
     (next) => (args) => {
-      const input = args.input as { Bucket?: string; ExpectedBucketOwner?: string };
+      const input = args.input as {
+        Bucket?: string;
+        ExpectedBucketOwner?: string;
+        CopySource?: string;
+        ExpectedSourceBucketOwner?: string;
+      };
       if (input.Bucket !== undefined && input.ExpectedBucketOwner === undefined) {
         input.ExpectedBucketOwner = account;
+      }
+      // A part copied on the server reads from the same bucket: its owner is checked as well.
+      if (input.CopySource !== undefined && input.ExpectedSourceBucketOwner === undefined) {
+        input.ExpectedSourceBucketOwner = account;
       }
       return next(args);
     },

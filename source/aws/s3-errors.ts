@@ -8,6 +8,7 @@ const ACTION: Readonly<Record<string, string>> = {
   HeadObject: 's3:GetObject',
   PutObject: 's3:PutObject',
   UploadPart: 's3:PutObject',
+  UploadPartCopy: 's3:GetObject and s3:PutObject',
   CreateMultipartUpload: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject',
   DeleteObjects: 's3:DeleteObject',

@@ -2,7 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -132,10 +132,13 @@ async function deleteObjectKeepingSiblings(
   }
 }
 
+/** S3's smallest part, except the last one of an upload. */
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+
 /**
- * S3 answers InvalidPartOrder for parts out of order and InvalidPart for a part that was never
- * uploaded or whose ETag differs; s3rver checks neither, and a missing part makes it wait forever
- * on a stream that never ends.
+ * S3 answers InvalidPartOrder for parts out of order, InvalidPart for a part that was never
+ * uploaded or whose ETag differs, and EntityTooSmall for a part under 5 MiB that is not the last;
+ * s3rver checks none of them, and a missing part makes it wait forever on a stream that never ends.
  */
 async function checkCompletedParts(
   store: FilesystemStore,
@@ -158,6 +161,19 @@ async function checkCompletedParts(
         'InvalidPart',
         "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
         { UploadId: uploadId, PartNumber: String(part.number), ETag: part.etag },
+      );
+    }
+    if (index === parts.length - 1) continue;
+    const { size } = await stat(join(uploadFolder, String(part.number)));
+    if (size < MIN_PART_BYTES) {
+      throw s3Error(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        {
+          ProposedSize: String(size),
+          MinSizeAllowed: String(MIN_PART_BYTES),
+          PartNumber: String(part.number),
+        },
       );
     }
   }

@@ -89,18 +89,28 @@ function checkWriteConditions(headers: IncomingHttpHeaders, key: string, current
 const hasWriteConditions = (headers: IncomingHttpHeaders): boolean =>
   headers['if-match'] !== undefined || headers['if-none-match'] !== undefined;
 
-/** The source of a CopyObject / UploadPartCopy, parsed exactly as s3rver parses it (lib/controllers/object.js). */
+/**
+ * The source of a CopyObject / UploadPartCopy. S3 URL-decodes the header whole (`%3D` is `=`, `%2B`
+ * is `+`); s3rver's controllers use decodeURI, which leaves reserved characters encoded and so looks
+ * for another key. The header is decoded here as S3 does, and `asS3rverReads` rewrites it so that
+ * s3rver's decodeURI arrives at the same key.
+ */
 function copySource(headers: IncomingHttpHeaders): ObjectName | undefined {
   const header = headerValue(headers, 'x-amz-copy-source');
   if (header === undefined) return undefined;
   let source: string;
   try {
-    source = decodeURI(header);
+    source = decodeURIComponent(header);
   } catch {
     return undefined;
   }
   const [bucket = '', ...key] = (source.startsWith('/') ? source.slice(1) : source).split('/');
   return { bucket, key: key.join('/') };
+}
+
+/** The copy-source header that s3rver's decodeURI turns into `source`'s key. */
+function asS3rverReads(ctx: RoutedContext, source: ObjectName): void {
+  ctx.headers['x-amz-copy-source'] = encodeURI(`${source.bucket}/${source.key}`);
 }
 
 /** x-amz-copy-source-if-match / -if-none-match: 412 when the source is not the object the caller expects. */
@@ -153,7 +163,10 @@ export function conditionalCopy(objects: KeyedLock, controller: Controller): Con
     const locks: LockRequest[] = [{ key: objectLockKey(ctx.params), mode: 'exclusive' }];
     if (source) locks.push({ key: objectLockKey(source), mode: 'shared' });
     return objects.with(locks, async () => {
-      if (source) await checkCopySourceConditions(ctx, source);
+      if (source) {
+        await checkCopySourceConditions(ctx, source);
+        asS3rverReads(ctx, source);
+      }
       if (hasWriteConditions(ctx.headers)) {
         checkWriteConditions(
           ctx.headers,
@@ -173,6 +186,7 @@ export function conditionalCopySource(objects: KeyedLock, controller: Controller
     if (!source) return controller(ctx);
     await objects.with([{ key: objectLockKey(source), mode: 'shared' }], async () => {
       await checkCopySourceConditions(ctx, source);
+      asS3rverReads(ctx, source);
       await controller(ctx);
     });
   };

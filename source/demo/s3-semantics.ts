@@ -5,7 +5,7 @@
 //
 // Where it still differs from S3 (known, not needed by the tests so far):
 // - never 409 ConditionalRequestConflict: writes to one key are serialized instead;
-// - a multipart ETag is the MD5 of the whole object, and parts have no 5 MiB minimum;
+// - a multipart ETag is the MD5 of the whole object;
 // - CompleteMultipartUpload checks its parts before its write condition (S3: the condition first);
 // - x-amz-checksum-* headers are not verified, and DeleteObjects needs no Content-MD5;
 // - If-Modified-Since / If-Unmodified-Since on writes and copy-source date conditions are ignored;

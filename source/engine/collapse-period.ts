@@ -257,6 +257,7 @@ async function writeOutput(
       },
       storageClass: scope.options.storageClass,
       fullObjectChecksum: scope.ctx.fullObjectChecksum === true,
+      copyHeld: scope.options.serverCopy,
       signal: scope.signal,
       settle: scope.settle,
       onUploaded: (loaded) => scope.emit({ type: 'bytes-uploaded', periodId: period.id, loaded }),

@@ -4,6 +4,7 @@ import { GzipInspector, inspectGzip, type GzipText } from './gzip-inspector.js';
 import type { ManifestMember, RolledUpOutput } from './manifest.js';
 import { InputFailure, PeriodFailure } from './period-error.js';
 import { OrderedFetch, type OrderedFetchOptions } from './ordered-fetch.js';
+import type { HeldStretch, OutputChunk } from './output-chunk.js';
 import { readObject, readWhole, type ReadOptions } from './read-object.js';
 import type { RequestGate } from './request-gate.js';
 import type { Slots } from './run-budget.js';
@@ -112,14 +113,14 @@ export class Concatenation {
     return this.hash.copy().digest('hex');
   }
 
-  private emit(chunk: Uint8Array): Buffer {
-    const buffer = Buffer.isBuffer(chunk)
+  private emit(chunk: Uint8Array, held?: HeldStretch): OutputChunk {
+    const data = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.hash.update(buffer);
-    this.written += buffer.length;
-    this.input.onConcatenated(buffer.length);
-    return buffer;
+    this.hash.update(data);
+    this.written += data.length;
+    this.input.onConcatenated(data.length);
+    return { data, held };
   }
 
   /** Gzip and plain never go into one output: a reader would see one stream of garbage. */
@@ -141,7 +142,7 @@ export class Concatenation {
   }
 
   /** The output's bytes; a failure reading or checking the inputs comes out as an InputFailure. */
-  async *chunks(): AsyncGenerator<Buffer> {
+  async *chunks(): AsyncGenerator<OutputChunk> {
     try {
       yield* this.allChunks();
     } catch (error) {
@@ -149,7 +150,7 @@ export class Concatenation {
     }
   }
 
-  private async *allChunks(): AsyncGenerator<Buffer> {
+  private async *allChunks(): AsyncGenerator<OutputChunk> {
     const { input } = this;
     if (input.prefix && input.prefix.size > 0) yield* this.prefixChunks(input.prefix);
     for await (const { item: member, body } of this.fetching.members()) {
@@ -172,7 +173,7 @@ export class Concatenation {
           // Checked before its bytes go out: a member that differs never reaches the output.
           const sha256Uncompressed = this.checkDigest(member, digested, text);
           if (rolled && separator.length > 0) throw rolledWithoutNewline(rolled);
-          yield this.emit(body.data);
+          yield this.emit(body.data, stretchOf(member, 0));
           if (separator.length > 0) yield this.emit(separator);
           this.record(member, offset, separator.length, rolled, sha256Uncompressed);
           continue;
@@ -259,7 +260,7 @@ export class Concatenation {
     };
   }
 
-  private async *prefixChunks(prefix: CommittedPrefix): AsyncGenerator<Buffer> {
+  private async *prefixChunks(prefix: CommittedPrefix): AsyncGenerator<OutputChunk> {
     const { s3, bucket, signal } = this.input;
     const prefixHash = createHash('sha256');
     let seen = 0;
@@ -270,8 +271,9 @@ export class Concatenation {
       range: { start: 0, end: prefix.size },
     })) {
       prefixHash.update(buffer);
+      const held = { ...version, offset: seen, end: prefix.size };
       seen += buffer.length;
-      yield this.emit(buffer);
+      yield this.emit(buffer, held);
     }
     const digest = prefixHash.digest('hex');
     if (seen !== prefix.size || digest !== prefix.sha256) {
@@ -288,7 +290,7 @@ export class Concatenation {
     member: Member,
     chunks: AsyncIterable<Uint8Array>,
     digested: boolean,
-  ): AsyncGenerator<Buffer, { separator: Buffer; text: GzipText | undefined }> {
+  ): AsyncGenerator<OutputChunk, { separator: Buffer; text: GzipText | undefined }> {
     let seen = 0;
     let encoding: Encoding | undefined;
     let lastByte: number | undefined;
@@ -297,6 +299,7 @@ export class Concatenation {
       this.input.signal?.throwIfAborted();
       if (chunk.length === 0) continue;
       encoding ??= this.checkEncoding(member.key, chunk);
+      const held = stretchOf(member, seen);
       seen += chunk.length;
       if (encoding === 'gzip') {
         inspector ??= new GzipInspector(member.key, digested);
@@ -304,7 +307,7 @@ export class Concatenation {
       } else {
         lastByte = chunk[chunk.length - 1];
       }
-      yield this.emit(chunk);
+      yield this.emit(chunk, held);
     }
     if (seen !== member.size) throw sizeChanged(member, seen);
     const text = inspector ? await inspector.end(seen) : undefined;
@@ -315,6 +318,18 @@ export class Concatenation {
 }
 
 const heldIn = (member: Member): HeldMember['within'] | undefined => (member as Partial<HeldMember>).within;
+
+/** Where a member's bytes from `offset` on sit: in the original, or in the output that holds it. */
+function stretchOf(member: Member, offset: number): HeldStretch {
+  const within = heldIn(member);
+  if (!within) return { key: member.key, etag: member.etag, offset, end: member.size };
+  return {
+    key: within.key,
+    etag: within.etag,
+    offset: within.offset + offset,
+    end: within.offset + member.size,
+  };
+}
 
 async function* hashing(chunks: AsyncIterable<Uint8Array>, hash: Hash): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {

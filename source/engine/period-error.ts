@@ -56,6 +56,8 @@ export type PeriodErrorCode =
   | 'prefix-mismatch'
   | 'key-too-long'
   | 'verification-failed'
+  // the server has no UploadPartCopy (an S3-compatible one): --no-server-copy uploads every byte
+  | 'copy-unsupported'
   // month rollups: an output of a shorter period cannot be rolled in as it is (its manifest is
   // missing, unreadable or disagrees with it), or would put an original in the output twice
   | 'rolled-input-unverified'

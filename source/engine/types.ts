@@ -197,6 +197,12 @@ export interface RunOptions {
   readonly uploadQueueSize: number;
   /** Output parts the run may hold in memory (filling or uploading), across its periods. */
   readonly partBuffers: number;
+  /**
+   * Inputs (and committed or rolled-in outputs) of a part or more go into a multipart output by
+   * UploadPartCopy: their bytes are still read and checked here, but S3 copies them, so they are
+   * never uploaded. Off for servers that have no UploadPartCopy.
+   */
+  readonly serverCopy: boolean;
   /** After Ctrl-C, how long writes already sent may take to settle before they are cut. */
   readonly settleMs: number;
   readonly storageClass?: string | undefined;
@@ -215,6 +221,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   partSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
   partBuffers: 5,
+  serverCopy: true,
   settleMs: 10_000,
   tool: 's3collapse-tui',
 };

@@ -10,6 +10,8 @@ import {
 import { Crc64Nvme } from '@aws-sdk/checksums/crc';
 import { createHash } from 'node:crypto';
 import { combineCrc64, crc64FromBytes, crc64ToBase64 } from './crc64-combine.js';
+import { copyFill, copyPart, copyPieces, type ReadDigest } from './copy-parts.js';
+import type { HeldStretch, OutputChunk } from './output-chunk.js';
 import { withUnsignedPayload } from '../aws/request-middleware.js';
 import { explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import type { BufferPool } from './run-budget.js';
@@ -25,7 +27,7 @@ export interface OutputUpload {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly key: string;
-  readonly body: AsyncIterable<Buffer>;
+  readonly body: AsyncIterable<OutputChunk>;
   /** The bytes the plan expects (separators may add a few): one PUT when they fit in one part. */
   readonly expectedSize: number;
   readonly partSize: number;
@@ -39,6 +41,8 @@ export interface OutputUpload {
   readonly storageClass?: string | undefined;
   /** Ask S3 to check a full-object CRC64NVME computed here (AWS; S3-compatible servers rarely can). */
   readonly fullObjectChecksum: boolean;
+  /** Stretches of the bucket's own objects of a part or more are copied on the server, not sent. */
+  readonly copyHeld: boolean;
   readonly signal?: AbortSignal | undefined;
   /** Bounds the requests that are never cut by `signal` (the PUT, Complete, the abort itself). */
   readonly settle?: AbortSignal | undefined;
@@ -49,6 +53,8 @@ export interface UploadedOutput {
   readonly etag: string;
   readonly size: number;
   readonly parts: number;
+  /** Of `size`, the bytes S3 copied from where they were (UploadPartCopy) rather than received. */
+  readonly copied?: number | undefined;
   /** Base64 CRC64NVME of every byte sent, when `fullObjectChecksum` asked for it. */
   readonly crc64nvme?: string | undefined;
 }
@@ -82,22 +88,83 @@ async function crc64Of(data: Buffer): Promise<bigint> {
 const answered = (error: unknown): boolean => httpStatus(error) !== undefined;
 
 /**
+ * Whether a stretch S3 already holds is copied rather than sent, and how many of its first bytes still
+ * fill the part being cut (`copyFill`). Undefined: send it.
+ */
+export type CopyDecision = (
+  stretch: HeldStretch,
+  filled: number,
+  progress: { readonly parts: number; readonly before: number },
+) => number | undefined;
+
+/** A stretch decided for copying whose bytes are still to be read: one part of the output. */
+export interface PendingCopy {
+  readonly key: string;
+  readonly etag: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const continues = (next: HeldStretch | undefined, held: HeldStretch): boolean =>
+  next !== undefined &&
+  next.key === held.key &&
+  next.etag === held.etag &&
+  next.end === held.end &&
+  next.offset === held.offset;
+
+/**
  * Cuts a stream of chunks into parts, filling buffers it is handed: each chunk is copied once, into
  * a buffer the run reuses, instead of held and joined (which needs twice the memory and leaves an
- * output's worth of garbage behind every part).
+ * output's worth of garbage behind every part). Given a `decide`, a stretch of bytes S3 already holds
+ * becomes parts of its own that S3 copies (`nextCopy`): their bytes are read through and hashed
+ * (`readCopy`), never held.
  */
 export class PartCutter {
-  private readonly chunks: AsyncIterator<Buffer>;
+  private readonly chunks: AsyncIterator<OutputChunk>;
   private rest: Buffer = Buffer.alloc(0);
+  /** Where `rest`'s first byte is held, if it is. */
+  private restHeld: HeldStretch | undefined;
   private ended = false;
+  /** Bytes taken from the stream so far, and parts cut. */
+  private taken = 0;
+  private cut = 0;
+  /** Bytes of a stretch decided for copying that still go into the part being filled. */
+  private head = 0;
+  private readonly copies: PendingCopy[] = [];
 
-  constructor(body: AsyncIterable<Buffer>) {
+  constructor(
+    body: AsyncIterable<OutputChunk>,
+    private readonly decide?: CopyDecision,
+  ) {
     this.chunks = body[Symbol.asyncIterator]();
+  }
+
+  /** Pulls the next chunk into `rest`; false once the stream is done. */
+  private async pull(): Promise<boolean> {
+    if (this.ended) return false;
+    const next = await this.chunks.next();
+    if (next.done) {
+      this.ended = true;
+      return false;
+    }
+    const { data, held } = next.value;
+    // A chunk that does not carry on from the last one starts a new stretch.
+    const fresh = held !== undefined && !continues(this.restHeld, held);
+    this.rest = data;
+    this.restHeld = held;
+    return fresh;
+  }
+
+  private advance(bytes: number): void {
+    this.rest = this.rest.subarray(bytes);
+    if (this.restHeld) this.restHeld = { ...this.restHeld, offset: this.restHeld.offset + bytes };
+    this.taken += bytes;
   }
 
   /**
    * The next part, in `into` (a view of it when the stream ends first); with `whole`, the rest of
-   * the stream, in a larger buffer if it does not fit. Undefined once the stream is done.
+   * the stream, in a larger buffer if it does not fit, and nothing copied. Undefined once the stream
+   * is done, or when the next part is a copy: see `nextCopy`.
    */
   async fill(into: Buffer, whole = false): Promise<Buffer | undefined> {
     let part = into;
@@ -105,11 +172,12 @@ export class PartCutter {
     for (;;) {
       // A full part is returned before the next chunk is asked for: that may not have come yet.
       if (filled === part.length && !whole) break;
+      // The part ends where a copy begins.
+      if (this.copies.length > 0 && this.head === 0) break;
       if (this.rest.length === 0) {
+        const fresh = await this.pull();
         if (this.ended) break;
-        const next = await this.chunks.next();
-        if (next.done) this.ended = true;
-        else this.rest = next.value;
+        if (fresh && this.decide && !whole) this.decideCopy(filled);
         continue;
       }
       if (filled === part.length) {
@@ -118,11 +186,59 @@ export class PartCutter {
         part.copy(larger, 0, 0, filled);
         part = larger;
       }
-      const taken = this.rest.copy(part, filled, 0, Math.min(this.rest.length, part.length - filled));
+      const room = this.copies.length > 0 ? Math.min(this.head, part.length - filled) : part.length - filled;
+      const taken = this.rest.copy(part, filled, 0, Math.min(this.rest.length, room));
       filled += taken;
-      this.rest = this.rest.subarray(taken);
+      if (this.copies.length > 0) this.head -= taken;
+      this.advance(taken);
     }
-    return filled > 0 ? part.subarray(0, filled) : undefined;
+    if (filled === 0) return undefined;
+    this.cut += 1;
+    return part.subarray(0, filled);
+  }
+
+  private decideCopy(filled: number): void {
+    const stretch = this.restHeld!;
+    const fill = this.decide!(stretch, filled, { parts: this.cut, before: this.taken });
+    if (fill === undefined) return;
+    this.head = fill;
+    for (const piece of copyPieces(stretch.offset + fill, stretch.end))
+      this.copies.push({ key: stretch.key, etag: stretch.etag, ...piece });
+  }
+
+  /** The copy that is the next part, if it is one. */
+  nextCopy(): PendingCopy | undefined {
+    return this.head === 0 ? this.copies[0] : undefined;
+  }
+
+  /** Reads the next copy's bytes through the stream (they are checked on the way) and hashes them. */
+  async readCopy(withCrc: boolean): Promise<ReadDigest> {
+    const copy = this.copies[0]!;
+    const md5 = createHash('md5');
+    const crc = withCrc ? new Crc64Nvme() : undefined;
+    for (let left = copy.end - copy.start; left > 0;) {
+      if (this.rest.length === 0) {
+        await this.pull();
+        if (this.ended)
+          throw new Error(
+            `the output ended inside ${copy.key}, ${left} bytes before the copied stretch does`,
+          );
+      }
+      const held = this.restHeld;
+      if (held?.key !== copy.key || held.etag !== copy.etag || held.offset !== copy.end - left)
+        throw new Error(`the bytes of ${copy.key} stopped coming in order inside the copied stretch`);
+      const data = this.rest.subarray(0, Math.min(left, this.rest.length));
+      md5.update(data);
+      crc?.update(data);
+      left -= data.length;
+      this.advance(data.length);
+    }
+    this.copies.shift();
+    this.cut += 1;
+    return {
+      md5: md5.digest('hex'),
+      crc64nvme: crc ? crc64FromBytes(await crc.digest()) : undefined,
+    };
   }
 }
 
@@ -160,8 +276,20 @@ async function nextPart(
  */
 export async function uploadOutput(request: OutputUpload): Promise<UploadedOutput> {
   const single = request.expectedSize <= request.partSize;
+  const decide: CopyDecision | undefined =
+    request.copyHeld && !single
+      ? (stretch, filled, { parts, before }) =>
+          copyFill({
+            stretch,
+            filled,
+            parts,
+            before,
+            expectedSize: request.expectedSize,
+            partSize: request.partSize,
+          })
+      : undefined;
   // One part as large as the output for a single PUT; parts of partSize otherwise.
-  const parts = new PartCutter(request.body);
+  const parts = new PartCutter(request.body, decide);
   // Nothing has been sent while the first part is read: a failure here leaves nothing.
   // A single PUT fits one part's buffer (it grows if the separators make the output a little larger).
   const first = await nextPart(parts, request.partBuffers, request.partSize, single).catch(
@@ -293,28 +421,55 @@ async function uploadParts(
   const completed: CompletedPart[] = [];
   const uploading = new Set<Promise<void>>();
   let failure: { readonly reason: unknown } | undefined;
+  let copied = 0;
+  const track = (index: number, sending: Promise<CompletedPart>): void => {
+    const settled = sending.then(
+      (done) => {
+        completed[index] = done;
+      },
+      (reason: unknown) => {
+        failure ??= { reason };
+      },
+    );
+    uploading.add(settled);
+    void settled.finally(() => uploading.delete(settled));
+  };
+  const room = async (): Promise<void> => {
+    while (uploading.size >= request.queueSize && !failure) await Promise.race(uploading);
+    if (failure) throw failure.reason;
+    signal?.throwIfAborted();
+  };
   try {
     let number = 0;
-    for (let part = first; part; part = await nextPart(rest, request.partBuffers, request.partSize)) {
-      number += 1;
-      const index = number - 1;
-      // Each byte's CRC once: the part's, folded into the whole object's.
-      const partCrc = checksum ? await crc64Of(part.data) : undefined;
-      if (partCrc !== undefined) whole = combineCrc64(whole, partCrc, part.data.length);
-      size += part.data.length;
-      const sending = sendPart(number, part, partCrc).then(
-        (done) => {
-          completed[index] = done;
-        },
-        (reason: unknown) => {
-          failure ??= { reason };
-        },
-      );
-      uploading.add(sending);
-      void sending.finally(() => uploading.delete(sending));
-      while (uploading.size >= request.queueSize && !failure) await Promise.race(uploading);
-      if (failure) throw failure.reason;
-      signal?.throwIfAborted();
+    for (let part = first; ;) {
+      if (part) {
+        number += 1;
+        // Each byte's CRC once: the part's, folded into the whole object's.
+        const partCrc = checksum ? await crc64Of(part.data) : undefined;
+        if (partCrc !== undefined) whole = combineCrc64(whole, partCrc, part.data.length);
+        size += part.data.length;
+        track(number - 1, sendPart(number, part, partCrc));
+        await room();
+      }
+      for (let copy = rest.nextCopy(); copy; copy = rest.nextCopy()) {
+        number += 1;
+        const from = copy;
+        const bytes = from.end - from.start;
+        const read = rest.readCopy(checksum);
+        const copying = copyPart({ s3, bucket, key, uploadId, number, from, read, signal }).then((done) => {
+          copied += bytes;
+          loaded += bytes;
+          request.onUploaded(loaded);
+          return done;
+        });
+        track(number - 1, copying);
+        const digest: ReadDigest = await read;
+        if (digest.crc64nvme !== undefined) whole = combineCrc64(whole, digest.crc64nvme, bytes);
+        size += bytes;
+        await room();
+      }
+      part = await nextPart(rest, request.partBuffers, request.partSize);
+      if (!part && !rest.nextCopy()) break;
     }
     await Promise.all(uploading);
     if (failure) throw failure.reason;
@@ -339,7 +494,7 @@ async function uploadParts(
       }),
       { abortSignal: request.settle },
     );
-    return { etag: answer.ETag ?? '', size, parts: completed.length, crc64nvme };
+    return { etag: answer.ETag ?? '', size, parts: completed.length, copied, crc64nvme };
   } catch (error) {
     const reason = isConditionFailure(error)
       ? new AnotherRunError(key, 'output')

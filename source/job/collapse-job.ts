@@ -127,6 +127,7 @@ export function runOptionsFor(
     stopStarting: runWindow(options, now),
     periodConcurrency: options.concurrency,
     partSize: options.partSizeMiB * 1024 * 1024,
+    serverCopy: !options.noServerCopy,
     storageClass: options.storageClass,
     tool: `s3collapse-tui ${version}`,
   };

@@ -267,6 +267,13 @@ export const FLAGS = {
         '8',
       ),
   },
+  noServerCopy: {
+    flag: 'no-server-copy',
+    kind: 'boolean',
+    group: 'How',
+    help: 'upload every byte: never copy large inputs on the server (for servers without UploadPartCopy)',
+    value: off,
+  },
   storageClass: {
     flag: 'storage-class',
     kind: 'string',

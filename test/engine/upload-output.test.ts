@@ -17,7 +17,7 @@ const crc64 = async (data: Buffer) => {
 };
 
 async function* chunksOf(data: Buffer, size: number) {
-  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+  for (let at = 0; at < data.length; at += size) yield { data: data.subarray(at, at + size) };
 }
 
 describe('uploadOutput on AWS (fullObjectChecksum)', () => {
@@ -45,6 +45,7 @@ describe('uploadOutput on AWS (fullObjectChecksum)', () => {
           contentType: 'text/plain',
           metadata: {},
           fullObjectChecksum: true,
+          copyHeld: false,
           onUploaded: () => undefined,
         });
         expect(uploaded.crc64nvme).toBe(await crc64(data));
@@ -113,7 +114,8 @@ describe('uploadOutput when its input fails', () => {
       const failure = new Error('the input could not be read');
       let sentParts = 0;
       async function* failingBody() {
-        for (let index = 0; index < partsBefore; index += 1) yield Buffer.alloc(part, `part ${index}\n`);
+        for (let index = 0; index < partsBefore; index += 1)
+          yield { data: Buffer.alloc(part, `part ${index}\n`) };
         // Long enough for the parts before to finish uploading, so the failing read is the only pull.
         const deadline = Date.now() + 10_000;
         while (sentParts < partsBefore && Date.now() < deadline)
@@ -133,6 +135,7 @@ describe('uploadOutput when its input fails', () => {
         contentType: 'text/plain',
         metadata: {},
         fullObjectChecksum: false,
+        copyHeld: false,
         onUploaded: (loaded) => (sentParts = loaded / part),
       });
       await expect(upload).rejects.toMatchObject({ reason: failure, leftNothing: true });
