@@ -11,11 +11,12 @@ const OPERATIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['G', ['GetObject']],
   ['P', ['PutObject']],
   ['M', ['CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload']],
+  ['C', ['UploadPartCopy', 'CopyObject']],
   ['D', ['DeleteObjects']],
   ['d', ['DeleteObject']],
 ];
 export const REQUEST_LEGEND =
-  'requests: L list · H head · G get · P put · M multipart (create, parts, complete) · D DeleteObjects · d DeleteObject · o other';
+  'requests: L list · H head · G get · P put · M multipart (create, parts, complete) · C copied on the server · D DeleteObjects · d DeleteObject · o other';
 
 export function requestSummary(counts: RequestCounts): string {
   const known = new Set(OPERATIONS.flatMap(([, names]) => names));

@@ -3,6 +3,8 @@
 // is the server's. Then each contender's requests (from bench/results/latest.json) are priced, for
 // the server time its requests alone explain. Usage: npm run bench:server
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
@@ -10,8 +12,12 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+  type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startLocalS3 } from '../source/demo/s3-server.js';
@@ -114,13 +120,102 @@ async function priceAll(s3: S3Client, serverPid: number): Promise<Price[]> {
   return prices;
 }
 
+const MiB = 1024 * 1024;
+
+/** One multipart output of 64 MiB, its parts sent or copied; returns when it is complete. */
+async function multipart(
+  s3: S3Client,
+  key: string,
+  part: (uploadId: string, number: number) => Promise<CompletedPart>,
+  parts: number,
+): Promise<void> {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'costs', Key: key }));
+  const completed = [];
+  for (let number = 1; number <= parts; number += 1) completed.push(await part(UploadId!, number));
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: 'costs',
+      Key: key,
+      UploadId,
+      MultipartUpload: { Parts: completed },
+    }),
+  );
+}
+
+/**
+ * What 64 MiB cost the server each way a collapse of large inputs can move them: read (GET), sent as
+ * one PUT or as 8 MiB parts, or copied on the server (UploadPartCopy) — the part the tool cannot
+ * make cheaper.
+ */
+async function priceLarge(s3: S3Client, serverPid: number): Promise<Price[]> {
+  const data = Buffer.alloc(64 * MiB, 'a large log record\n');
+  const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('base64');
+  await s3.send(new PutObjectCommand({ Bucket: 'costs', Key: 'large/source', Body: data }));
+  const eighth = (number: number) => data.subarray((number - 1) * 8 * MiB, number * 8 * MiB);
+  return [
+    await price(serverPid, 'GetObject', '64 MiB', 4, () =>
+      s3.send(new GetObjectCommand({ Bucket: 'costs', Key: 'large/source' })).then(body),
+    ),
+    await price(serverPid, 'PutObject', '64 MiB, with its Content-MD5', 4, (index) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'costs',
+          Key: `large/put-${index}`,
+          Body: data,
+          ContentMD5: md5(data),
+        }),
+      ),
+    ),
+    await price(serverPid, 'UploadPart', '64 MiB in 8 parts, with Complete', 4, (index) =>
+      multipart(
+        s3,
+        `large/parts-${index}`,
+        async (UploadId, PartNumber) => {
+          const bytes = eighth(PartNumber);
+          const answer = await s3.send(
+            new UploadPartCommand({
+              Bucket: 'costs',
+              Key: `large/parts-${index}`,
+              UploadId,
+              PartNumber,
+              Body: bytes,
+              ContentMD5: md5(bytes),
+            }),
+          );
+          return { PartNumber, ETag: answer.ETag };
+        },
+        8,
+      ),
+    ),
+    await price(serverPid, 'UploadPartCopy', '64 MiB as one copied part, with Complete', 4, (index) =>
+      multipart(
+        s3,
+        `large/copy-${index}`,
+        async (UploadId, PartNumber) => {
+          const answer = await s3.send(
+            new UploadPartCopyCommand({
+              Bucket: 'costs',
+              Key: `large/copy-${index}`,
+              UploadId,
+              PartNumber,
+              CopySource: 'costs/large/source',
+            }),
+          );
+          return { PartNumber, ETag: answer.CopyPartResult?.ETag };
+        },
+        1,
+      ),
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   const server = await startLocalS3();
   const s3 = benchClient(server.endpoint);
   try {
     const serverPid = await pidListeningOn(Number(new URL(server.endpoint).port));
     if (!serverPid) throw new Error('the local server process was not found');
-    const prices = await priceAll(s3, serverPid);
+    const prices = [...(await priceAll(s3, serverPid)), ...(await priceLarge(s3, serverPid))];
     console.log('server CPU per request (local s3rver, one request at a time)');
     for (const one of prices)
       console.log(`  ${one.operation.padEnd(20)} ${one.what.padEnd(44)} ${one.ms.toFixed(2).padStart(8)} ms`);
