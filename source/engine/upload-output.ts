@@ -453,15 +453,17 @@ async function uploadParts(
       }
       for (let copy = rest.nextCopy(); copy; copy = rest.nextCopy()) {
         number += 1;
-        const from = copy;
-        const bytes = from.end - from.start;
+        const bytes = copy.end - copy.start;
+        // The copy starts now; its bytes are read through (and checked) beside it.
         const read = rest.readCopy(checksum);
-        const copying = copyPart({ s3, bucket, key, uploadId, number, from, read, signal }).then((done) => {
-          copied += bytes;
-          loaded += bytes;
-          request.onUploaded(loaded);
-          return done;
-        });
+        const copying = copyPart({ s3, bucket, key, uploadId, number, from: copy, read, signal }).then(
+          (done) => {
+            copied += bytes;
+            loaded += bytes;
+            request.onUploaded(loaded);
+            return done;
+          },
+        );
         track(number - 1, copying);
         const digest: ReadDigest = await read;
         if (digest.crc64nvme !== undefined) whole = combineCrc64(whole, digest.crc64nvme, bytes);
