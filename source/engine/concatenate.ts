@@ -271,7 +271,7 @@ export class Concatenation {
       range: { start: 0, end: prefix.size },
     })) {
       prefixHash.update(buffer);
-      const held = { ...version, offset: seen, end: prefix.size };
+      const held = { key: prefix.key, etag: prefix.etag, offset: seen, end: prefix.size };
       seen += buffer.length;
       yield this.emit(buffer, held);
     }
