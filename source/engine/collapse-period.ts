@@ -209,6 +209,7 @@ async function runProtocol(scope: RunScope, period: PeriodPlan, progress: Progre
   return resultOf(period, {
     status: 'collapsed',
     outputSize: uploaded.size,
+    copiedBytes: uploaded.copied ?? 0,
     sha256,
     verifiedBy,
     ...(rollInOf(period).length > 0 ? { outputsRolledUp: rollInOf(period).length } : {}),

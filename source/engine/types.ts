@@ -137,6 +137,8 @@ export interface PeriodResult {
   readonly bytes: number;
   readonly outputKey: string;
   readonly outputSize?: number;
+  /** Of the output, the bytes S3 copied from where they were (UploadPartCopy) rather than received. */
+  readonly copiedBytes?: number;
   readonly sha256?: string;
   readonly verifiedBy?: VerifiedBy;
   /** Originals this run's DeleteObjects deleted. */

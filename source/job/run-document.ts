@@ -23,6 +23,8 @@ export interface PeriodEntry {
   readonly hadOutput: boolean;
   readonly outputKey: string;
   readonly outputSize: number | null;
+  /** Of outputSize, the bytes this run had S3 copy in place (large inputs) instead of uploading. */
+  readonly copiedBytes: number;
   readonly sha256: string | null;
   /** How the output was checked after upload (see VerifiedBy); null when this run wrote none. */
   readonly verifiedBy: VerifiedBy | null;
@@ -91,6 +93,7 @@ function entryOf(period: PeriodPlan, result?: PeriodResult): PeriodEntry {
     hadOutput: period.committed?.output != null,
     outputKey: period.outputKey,
     outputSize: result?.outputSize ?? period.committed?.output?.size ?? null,
+    copiedBytes: result?.copiedBytes ?? 0,
     sha256: result?.sha256 ?? period.committed?.output?.sha256 ?? null,
     verifiedBy: result?.verifiedBy ?? null,
     keysDeleted: result?.keysDeleted ?? 0,

@@ -10,6 +10,8 @@ export interface RunSummary {
   readonly outputsWritten: number;
   readonly bytesCollapsed: number;
   readonly keysCollapsed: number;
+  /** Of the outputs written, the bytes S3 copied in place rather than received. */
+  readonly bytesCopied: number;
   readonly verifiedBy: readonly VerifiedBy[];
   readonly keysDeleted: number;
   readonly deleteFailed: number;
@@ -22,7 +24,8 @@ export interface RunSummary {
 
 const VERIFIED_TEXT: Readonly<Record<VerifiedBy, string>> = {
   'size+crc64nvme': 'size and full-object CRC64NVME',
-  'size+content-md5': 'size, and Content-MD5 on every part',
+  // A sent part's Content-MD5 is checked by the server; a copied part's ETag against the bytes read.
+  'size+content-md5': 'size, and the MD5 of every part',
 };
 
 export function summarize(document: RunDocument): RunSummary {
@@ -44,6 +47,7 @@ export function summarize(document: RunDocument): RunSummary {
     outputsWritten: written.length,
     bytesCollapsed: written.reduce((total, period) => total + period.bytes, 0),
     keysCollapsed: written.reduce((total, period) => total + period.newKeys, 0),
+    bytesCopied: written.reduce((total, period) => total + period.copiedBytes, 0),
     verifiedBy: [...new Set(written.flatMap((period) => (period.verifiedBy ? [period.verifiedBy] : [])))],
     keysDeleted: totals.keysDeleted,
     deleteFailed: totals.deleteFailed,
@@ -67,6 +71,11 @@ export function summaryLines(document: RunDocument): string[] {
     lines.push(
       `collapsed ${formatBytes(summary.bytesCollapsed)} of ${counted(summary.keysCollapsed, 'key')} into ${counted(summary.outputsWritten, 'output')}, each verified (${how}); SHA-256 in each manifest`,
     );
+    if (summary.bytesCopied > 0) {
+      lines.push(
+        `${formatBytes(summary.bytesCopied)} of it copied on the server from large inputs, not uploaded (every byte was still read and checked)`,
+      );
+    }
   } else if (totals.failed === 0 && totals.alreadyCollapsed > 0) {
     lines.push('nothing new to collapse: every period with logs was collapsed before');
   }

@@ -398,6 +398,7 @@ describe('8 summary', () => {
     end: '',
     alreadyCollapsedKeys: 0,
     hadOutput: false,
+    copiedBytes: 0,
     sha256: null,
     verifiedBy: null,
     deleteFailed: [],

@@ -99,6 +99,7 @@ describe('inputs of a part or more are copied on the server', () => {
       .reduce((sum, r) => sum + Number(r.headers['content-length']), 0);
     expect(copiedBytes + sentBytes).toBe(expected.length);
     expect(copiedBytes).toBeGreaterThan(20 * MiB);
+    expect(result.periods[0]!.copiedBytes).toBe(copiedBytes);
 
     const parsed = parseManifest((await getBytes(s3, bucket, MANIFEST)).toString());
     expect(parsed.ok && parsed.manifest.output?.size).toBe(expected.length);
@@ -111,7 +112,11 @@ describe('inputs of a part or more are copied on the server', () => {
     const bucket = await newBucket(s3, 'no-copy');
     await putObjects(s3, bucket, objects);
     const { result, seen } = await collapseThroughProxy(bucket, undefined, { serverCopy: false });
-    expect(result.periods[0]).toMatchObject({ status: 'collapsed', keysDeleted: objects.length });
+    expect(result.periods[0]).toMatchObject({
+      status: 'collapsed',
+      keysDeleted: objects.length,
+      copiedBytes: 0,
+    });
     expect((await getBytes(s3, bucket, OUTPUT)).equals(expected)).toBe(true);
     expect(seen.filter((r) => r.operation === 'UploadPartCopy')).toHaveLength(0);
   });

@@ -17,6 +17,7 @@ const period = (fields: Partial<PeriodEntry>): PeriodEntry => ({
   hadOutput: false,
   outputKey: 'logs/2026-11-13_collapsed',
   outputSize: 44_000,
+  copiedBytes: 0,
   sha256: 'ab',
   verifiedBy: 'size+content-md5',
   keysDeleted: 120,
@@ -82,6 +83,15 @@ describe('summaryLines says only what happened', () => {
     );
   });
 
+  it('says how many of the bytes were copied on the server, and only when some were', () => {
+    const copied = period({ bytes: 3_000_000, outputSize: 3_000_000, copiedBytes: 2_500_000 });
+    const lines = summaryLines(documentOf([copied, period({ period: '2026-11-14' })]));
+    expect(lines).toContain(
+      '2.5 MB of it copied on the server from large inputs, not uploaded (every byte was still read and checked)',
+    );
+    expect(summaryLines(documentOf([period({})])).join('\n')).not.toMatch(/copied on the server/);
+  });
+
   it('an idempotent re-run says there was nothing new, not "0 B of 0 keys" nor "0 → 2"', () => {
     const done = period({
       status: 'already-collapsed',
@@ -111,7 +121,7 @@ describe('summaryLines says only what happened', () => {
     const lines = summaryLines(documentOf([period({}), appended]));
     expect(lines).toEqual([
       'done in 2.3 s: 2 collapsed, 0 already collapsed, 0 failed',
-      'collapsed 44.3 kB of 123 keys into 2 outputs, each verified (size, and Content-MD5 on every part); SHA-256 in each manifest',
+      'collapsed 44.3 kB of 123 keys into 2 outputs, each verified (size, and the MD5 of every part); SHA-256 in each manifest',
       'deleted 123 originals',
       // 120 originals; 3 late keys beside an output and its manifest → 2 outputs and 2 manifests.
       'objects in the periods changed: 125 → 4 (2 outputs + 2 manifests)',
