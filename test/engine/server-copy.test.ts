@@ -228,6 +228,23 @@ describe('inputs of a part or more are copied on the server', () => {
 });
 
 describe('the test server', () => {
+  it('finds a copy source whose key needs URL-encoding (=, +, a space), as S3 does', async () => {
+    const bucket = await newBucket(s3, 'copy-encoded');
+    const source = { key: 'flows/year=2024/a+b c.log', body: Buffer.alloc(6 * MiB, 'record\n') };
+    await putObjects(s3, bucket, [source]);
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'out' }));
+    const part = await copyPart({
+      s3,
+      bucket,
+      key: 'out',
+      uploadId: UploadId!,
+      number: 1,
+      from: { key: source.key, etag: md5(source.body), start: 0, end: source.body.length },
+      read: Promise.resolve({ md5: md5(source.body) }),
+    });
+    expect(unquoted(part.ETag)).toBe(md5(source.body));
+  });
+
   it('refuses to complete an upload whose part before the last is under 5 MiB (EntityTooSmall), as S3 does', async () => {
     const bucket = await newBucket(s3, 'too-small');
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'out' }));
