@@ -71,6 +71,24 @@ async function collapseThroughProxy(bucket: string, rule?: FaultRule, extra: Par
   }
 }
 
+/** A bucket holding `source` and an open upload to `out`: copies `source` whole as part 1, its bytes read as `readMd5`. */
+async function uploadCopying(label: string, source: SeedObject) {
+  const bucket = await newBucket(s3, label);
+  await putObjects(s3, bucket, [source]);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'out' }));
+  const from = { key: source.key, etag: md5(source.body), start: 0, end: source.body.length };
+  return (readMd5: string) =>
+    copyPart({
+      s3,
+      bucket,
+      key: 'out',
+      uploadId: UploadId!,
+      number: 1,
+      from,
+      read: Promise.resolve({ md5: readMd5 }),
+    });
+}
+
 describe('inputs of a part or more are copied on the server', () => {
   it('the output holds every byte, the large inputs went up by UploadPartCopy If-Match their ETags, and were deleted', async () => {
     const bucket = await newBucket(s3, 'copy');
@@ -204,44 +222,21 @@ describe('inputs of a part or more are copied on the server', () => {
   });
 
   it('a copied part is refused when its ETag is not the MD5 of the bytes read', async () => {
-    const bucket = await newBucket(s3, 'copy-etag');
     const source = objects[1]!;
-    await putObjects(s3, bucket, [source]);
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'out' }));
-    const from = { key: source.key, etag: md5(source.body), start: 0, end: source.body.length };
-    const read = Promise.resolve({ md5: md5(Buffer.from('other bytes')) });
-    await expect(
-      copyPart({ s3, bucket, key: 'out', uploadId: UploadId!, number: 1, from, read }),
-    ).rejects.toThrow(/does not show them to be the bytes read/);
+    const copy = await uploadCopying('copy-etag', source);
+    await expect(copy(md5(Buffer.from('other bytes')))).rejects.toThrow(
+      /does not show them to be the bytes read/,
+    );
     // The same copy, with the digest of what is there, is accepted.
-    const part = await copyPart({
-      s3,
-      bucket,
-      key: 'out',
-      uploadId: UploadId!,
-      number: 1,
-      from,
-      read: Promise.resolve({ md5: md5(source.body) }),
-    });
-    expect(unquoted(part.ETag)).toBe(md5(source.body));
+    expect(unquoted((await copy(md5(source.body))).ETag)).toBe(md5(source.body));
   });
 });
 
 describe('the test server', () => {
   it('finds a copy source whose key needs URL-encoding (=, +, a space), as S3 does', async () => {
-    const bucket = await newBucket(s3, 'copy-encoded');
     const source = { key: 'flows/year=2024/a+b c.log', body: Buffer.alloc(6 * MiB, 'record\n') };
-    await putObjects(s3, bucket, [source]);
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'out' }));
-    const part = await copyPart({
-      s3,
-      bucket,
-      key: 'out',
-      uploadId: UploadId!,
-      number: 1,
-      from: { key: source.key, etag: md5(source.body), start: 0, end: source.body.length },
-      read: Promise.resolve({ md5: md5(source.body) }),
-    });
+    const copy = await uploadCopying('copy-encoded', source);
+    const part = await copy(md5(source.body));
     expect(unquoted(part.ETag)).toBe(md5(source.body));
   });
 
