@@ -1,6 +1,7 @@
 import { UploadPartCopyCommand, type CompletedPart, type S3Client } from '@aws-sdk/client-s3';
 import { errorCode, explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import { crc64ToBase64 } from './crc64-combine.js';
+import { md5OfEtag } from './member-ranges.js';
 import type { HeldStretch } from './output-chunk.js';
 import { PeriodFailure } from './period-error.js';
 import { ObjectChangedError, ObjectGoneError } from './read-object.js';
@@ -87,13 +88,12 @@ export interface PartCopy {
 const copySourceOf = (bucket: string, key: string): string =>
   `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
-const unquoted = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
-
 /**
  * Copies one stretch into a part on the server, If-Match the version that was read, and accepts the
  * part only when S3's answer shows it holds the bytes read here: its ETag is their MD5 (a part's ETag
  * is, unless the bucket encrypts with KMS), or its CRC64NVME is theirs (where the upload has one). The
- * copy starts at once, beside the reading of the same bytes.
+ * copy starts at once, beside the reading of the same bytes, and a refused copy is reported at once:
+ * the stretch it would have held may be gigabytes still to read.
  */
 export async function copyPart(request: PartCopy): Promise<CompletedPart> {
   const { s3, bucket, key, from } = request;
@@ -124,20 +124,24 @@ export async function copyPart(request: PartCopy): Promise<CompletedPart> {
       }
       throw explainS3Error(error, { operation: 'UploadPartCopy', bucket, key });
     });
-  // Both settle before either failure is reported: no copy is left running while the upload is aborted.
-  const [copy, reading] = await Promise.allSettled([copied, request.read]);
-  if (reading.status === 'rejected') throw reading.reason;
-  if (copy.status === 'rejected') throw copy.reason;
-  const answer = copy.value;
-  const read = reading.value;
-  const etag = unquoted(answer.CopyPartResult?.ETag);
+  // A failed read waits for the copy to settle: no copy is left running while the upload is aborted.
+  // A failed copy needs no such wait, the read being only here.
+  const [answer, read] = await Promise.all([
+    copied,
+    request.read.catch(async (error: unknown) => {
+      await copied.catch(() => undefined);
+      throw error;
+    }),
+  ]);
+  const etag = answer.CopyPartResult?.ETag ?? '';
   const crc = answer.CopyPartResult?.ChecksumCRC64NVME;
-  const same = etag === read.md5 || (read.crc64nvme !== undefined && crc === crc64ToBase64(read.crc64nvme));
+  const same =
+    md5OfEtag(etag) === read.md5 || (read.crc64nvme !== undefined && crc === crc64ToBase64(read.crc64nvme));
   if (!same) {
     throw new PeriodFailure({
       stage: 'upload',
       code: 'verification-failed',
-      message: `S3 copied bytes ${from.start}–${from.end} of ${from.key} into part ${request.number} of ${key}, but its answer does not show them to be the bytes read (part ETag ${etag || 'none'}, their MD5 ${read.md5}); nothing was deleted.`,
+      message: `S3 copied bytes ${from.start}–${from.end} of ${from.key} into part ${request.number} of ${key}, but its answer does not show them to be the bytes read (part ETag ${etag.replace(/"/g, '') || 'none'}, their MD5 ${read.md5}); nothing was deleted.`,
       fix: 'Run again; if it fails the same way, run with --no-server-copy.',
     });
   }

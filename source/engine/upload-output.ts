@@ -131,6 +131,8 @@ export class PartCutter {
   /** Bytes of a stretch decided for copying that still go into the part being filled. */
   private head = 0;
   private readonly copies: PendingCopy[] = [];
+  /** Why reading stopped early, once the upload it feeds has failed. */
+  private stopped: { readonly reason: unknown } | undefined;
 
   constructor(
     body: AsyncIterable<OutputChunk>,
@@ -211,12 +213,18 @@ export class PartCutter {
     return this.head === 0 ? this.copies[0] : undefined;
   }
 
+  /** Makes a copy's reading stop at its next chunk: the upload it was read for has failed. */
+  stop(reason: unknown): void {
+    this.stopped ??= { reason };
+  }
+
   /** Reads the next copy's bytes through the stream (they are checked on the way) and hashes them. */
   async readCopy(withCrc: boolean): Promise<ReadDigest> {
     const copy = this.copies[0]!;
     const md5 = createHash('md5');
     const crc = withCrc ? new Crc64Nvme() : undefined;
     for (let left = copy.end - copy.start; left > 0;) {
+      if (this.stopped) throw this.stopped.reason;
       if (this.rest.length === 0) {
         await this.pull();
         if (this.ended)
@@ -465,7 +473,8 @@ async function uploadParts(
           },
         );
         track(number - 1, copying);
-        const digest: ReadDigest = await read;
+        // A refused copy ends the upload now, not once the stretch it stood for has been read.
+        const digest: ReadDigest = await Promise.race([read, copying.then(() => read)]);
         if (digest.crc64nvme !== undefined) whole = combineCrc64(whole, digest.crc64nvme, bytes);
         size += bytes;
         await room();
@@ -476,6 +485,7 @@ async function uploadParts(
     await Promise.all(uploading);
     if (failure) throw failure.reason;
   } catch (error) {
+    rest.stop(error);
     await Promise.allSettled(uploading);
     return abandon(error);
   }

@@ -221,6 +221,42 @@ describe('inputs of a part or more are copied on the server', () => {
     expect(uploads.Uploads ?? []).toHaveLength(0);
   });
 
+  it('a server that does not copy parts (501) fails the period at once, not after reading the large input; nothing is deleted', async () => {
+    const bucket = await newBucket(s3, 'copy-unsupported');
+    await putObjects(s3, bucket, objects);
+    const A = objects[1]!.key;
+    // A's 12 MiB come as ranges of 5 MiB. The second is held until the upload is aborted: a run
+    // that waited for the copied stretch to be read before looking at the copy's answer would wait
+    // here, until the fallback lets it go (so that it fails on the assertion, not on a timeout).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const fallback = setTimeout(release, 15_000);
+    let abortedWhileHeld: boolean | undefined;
+    let heldSince = false;
+    void released.then(() => (abortedWhileHeld ??= false));
+    const { result } = await collapseThroughProxy(bucket, (r) => {
+      if (r.operation === 'UploadPartCopy') return { kind: 'error', status: 501, code: 'NotImplemented' };
+      if (r.operation === 'GetObject' && r.key === A && r.nthForKey === 2) {
+        heldSince = true;
+        return { kind: 'hold', until: released };
+      }
+      if (r.operation === 'AbortMultipartUpload') {
+        abortedWhileHeld ??= heldSince;
+        release();
+      }
+      return { kind: 'pass' };
+    });
+    clearTimeout(fallback);
+
+    expect(abortedWhileHeld).toBe(true);
+    expect(result.periods[0]).toMatchObject({ status: 'failed', keysDeleted: 0 });
+    expect(result.periods[0]!.error).toMatchObject({ code: 'copy-unsupported' });
+    expect(result.periods[0]!.error!.fix).toMatch(/--no-server-copy/);
+    expect((await listKeys(s3, bucket)).sort()).toEqual(objects.map(({ key }) => key).sort());
+    const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(uploads.Uploads ?? []).toHaveLength(0);
+  });
+
   it('a copied part is refused when its ETag is not the MD5 of the bytes read', async () => {
     const source = objects[1]!;
     const copy = await uploadCopying('copy-etag', source);
