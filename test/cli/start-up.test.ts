@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,21 @@ describe('start-up of the built CLI', () => {
       expect(loaded.filter(isUi)).toEqual([]);
     } finally {
       denying.close();
+    }
+  });
+
+  it("keeps V8's compiled code for the next run where Node can (22.1 and later), and runs as well where it cannot", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 's3collapse-tmp-'));
+    const { stdout } = await run(process.execPath, [CLI, '--version'], {
+      env: { PATH: process.env.PATH, TMPDIR: tmp },
+    });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    const cache = join(tmp, 'node-compile-cache');
+    if (major > 22 || (major === 22 && minor >= 1)) {
+      expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+    } else {
+      expect(existsSync(cache)).toBe(false);
     }
   });
 
