@@ -63,10 +63,11 @@ describe('start-up of the built CLI', () => {
 
   it("keeps V8's compiled code for the next run where Node can (22.1 and later), and runs as well where it cannot", async () => {
     const tmp = mkdtempSync(join(tmpdir(), 's3collapse-tmp-'));
-    const { stdout } = await run(process.execPath, [CLI, '--version'], {
+    // An unknown flag: the bundle is loaded (and compiled) to say so.
+    const failed = await run(process.execPath, [CLI, '--no-such-flag'], {
       env: { PATH: process.env.PATH, TMPDIR: tmp },
-    });
-    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringMatching(/no-such-flag/) });
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
     const cache = join(tmp, 'node-compile-cache');
     if (major > 22 || (major === 22 && minor >= 1)) {
@@ -74,6 +75,21 @@ describe('start-up of the built CLI', () => {
     } else {
       expect(existsSync(cache)).toBe(false);
     }
+  });
+
+  it('a lone --version or --help prints what the CLI prints, without loading the bundle', async () => {
+    const main = join(CLI, '..', 'main.js');
+    for (const flag of ['--version', '-v', '--help', '-h']) {
+      const fast = await run(process.execPath, [CLI, flag]);
+      const parsed = await run(process.execPath, [main, flag]);
+      expect(fast.stdout).toBe(parsed.stdout);
+      expect(fast.stdout.length).toBeGreaterThan(4);
+      const loaded = await loadedBy([CLI, flag]);
+      expect(loaded.some((url) => url.endsWith('/dist/bin/cli.js'))).toBe(true);
+      expect(loaded.filter((url) => url.includes('/dist/bin/') && !url.endsWith('/cli.js'))).toEqual([]);
+    }
+    // With anything more, the CLI's own parser answers.
+    expect((await loadedBy([CLI, '--version', '--json'])).some((url) => url.endsWith('/main.js'))).toBe(true);
   });
 
   it('the guided app, loaded, does load Ink (so the check above can fail)', async () => {
