@@ -1,5 +1,6 @@
 import { layoutById } from '../layouts/index.js';
 import { Concatenation } from './concatenate.js';
+import { MIN_PART_BYTES } from './copy-parts.js';
 import type { RunScope } from './run-scope.js';
 import type { Encoding } from './separators.js';
 import type { HeldMember, Member, PeriodPlan, RolledInput } from './types.js';
@@ -11,9 +12,16 @@ const sum = (values: readonly number[]): number => values.reduce((total, value) 
 /** S3 allows 10,000 parts; a little headroom covers the separators the plan cannot know in advance. */
 const MAX_PARTS = 9_000;
 
-/** The configured part size, or larger when an output would otherwise need more parts than S3 allows. */
+/**
+ * The part size of an output of about `bytes`: the configured size (larger when the output would
+ * otherwise need more parts than S3 allows), evened out over the parts it makes. An output of 10 MiB
+ * goes up as two parts of 5 MiB, not 8 and 2: as many requests, and each part buffer filled 5 MiB
+ * deep instead of 8. Never under S3's 5 MiB minimum; an output that fits one part keeps the size.
+ */
 export function partSizeFor(bytes: number, configured: number): number {
-  return Math.max(configured, Math.ceil(bytes / MAX_PARTS));
+  const size = Math.max(configured, Math.ceil(bytes / MAX_PARTS));
+  if (bytes <= size) return size;
+  return Math.max(MIN_PART_BYTES, Math.ceil(bytes / Math.ceil(bytes / size)));
 }
 
 export const rollInOf = (period: PeriodPlan): readonly RolledInput[] => period.rollIn ?? [];

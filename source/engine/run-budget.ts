@@ -75,18 +75,20 @@ export class BufferPool {
     this.slots = new Slots(count);
   }
 
-  /** A buffer of `size` bytes; `give` returns it once nothing reads it any more (its part is sent). */
+  /**
+   * A buffer of `size` bytes (a view of a pooled one, when it fits); `give` returns it once nothing
+   * reads it any more (its part is sent).
+   */
   async take(size: number): Promise<{ buffer: Buffer; give: () => void }> {
     const giveSlot = await this.slots.take();
-    const pooled = size === this.size;
-    const buffer = (pooled ? this.idle.pop() : undefined) ?? Buffer.allocUnsafe(size);
+    const pooled = size <= this.size ? (this.idle.pop() ?? Buffer.allocUnsafe(this.size)) : undefined;
     let given = false;
     return {
-      buffer,
+      buffer: pooled ? pooled.subarray(0, size) : Buffer.allocUnsafe(size),
       give: () => {
         if (given) return;
         given = true;
-        if (pooled) this.idle.push(buffer);
+        if (pooled) this.idle.push(pooled);
         giveSlot();
       },
     };

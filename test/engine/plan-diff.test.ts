@@ -165,4 +165,15 @@ describe('partSizeFor', () => {
     const huge = 500 * 1024 * 1024 * MiB;
     expect(Math.ceil(huge / partSizeFor(huge, 8 * MiB))).toBeLessThanOrEqual(9000);
   });
+
+  it('evens the parts out, as many as the configured size makes, never under 5 MiB', () => {
+    const MiB = 1024 * 1024;
+    expect(partSizeFor(10 * MiB, 8 * MiB)).toBe(5 * MiB);
+    expect(partSizeFor(17 * MiB, 8 * MiB)).toBe(Math.ceil((17 * MiB) / 3));
+    expect(partSizeFor(9 * MiB, 8 * MiB)).toBe(5 * MiB);
+    expect(partSizeFor(8 * MiB, 8 * MiB)).toBe(8 * MiB);
+    expect(partSizeFor(6 * MiB, 5 * MiB)).toBe(5 * MiB);
+    for (const bytes of [10 * MiB, 17 * MiB, 1000 * MiB + 7, 70 * 1024 * MiB])
+      expect(Math.ceil(bytes / partSizeFor(bytes, 8 * MiB))).toBe(Math.ceil(bytes / (8 * MiB)));
+  });
 });

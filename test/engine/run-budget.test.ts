@@ -19,17 +19,24 @@ describe('run budget', () => {
     expect(order).toEqual(['c', 'd']);
   });
 
-  it('BufferPool: reuses a given-back buffer of its size; other sizes get their own', async () => {
-    const pool = new BufferPool(1, 16);
-    const first = await pool.take(16);
+  it('BufferPool: reuses a given-back buffer for parts of its size or less; larger ones get their own', async () => {
+    // Sizes past Node's shared 8 KiB slab: each buffer has an ArrayBuffer of its own.
+    const KiB = 1024;
+    const pool = new BufferPool(1, 16 * KiB);
+    const first = await pool.take(16 * KiB);
     first.give();
-    const again = await pool.take(16);
-    expect(again.buffer).toBe(first.buffer);
+    const again = await pool.take(16 * KiB);
+    expect(again.buffer.buffer).toBe(first.buffer.buffer);
     again.give();
-    const odd = await pool.take(32);
-    expect(odd.buffer.length).toBe(32);
+    const smaller = await pool.take(10 * KiB);
+    expect(smaller.buffer.length).toBe(10 * KiB);
+    expect(smaller.buffer.buffer).toBe(first.buffer.buffer);
+    smaller.give();
+    const odd = await pool.take(32 * KiB);
+    expect(odd.buffer.length).toBe(32 * KiB);
+    expect(odd.buffer.buffer).not.toBe(first.buffer.buffer);
     odd.give();
-    expect((await pool.take(16)).buffer).toBe(first.buffer);
+    expect((await pool.take(16 * KiB)).buffer.buffer).toBe(first.buffer.buffer);
   });
 
   it('ByteBudget: refuses past its limit unless told the bytes are needed now', () => {

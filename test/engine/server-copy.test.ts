@@ -268,6 +268,27 @@ describe('inputs of a part or more are copied on the server', () => {
   });
 });
 
+describe('parts', () => {
+  it('an output of small inputs just over a part goes up in even parts: 10 MiB as two of 5 MiB, not 8 and 2', async () => {
+    const bucket = await newBucket(s3, 'even-parts');
+    const small = Array.from({ length: 20 }, (_, index) => ({
+      key: keyAt(`00-${String(index).padStart(2, '0')}-00`, `E${index}`),
+      body: Buffer.from(`record ${index} `.padEnd(1023, 'x').concat('\n').repeat(512)),
+    }));
+    await putObjects(s3, bucket, small);
+    const { result, seen } = await collapseThroughProxy(bucket, undefined, { partSize: 8 * MiB });
+
+    expect(result.periods[0]).toMatchObject({ status: 'collapsed', keysDeleted: small.length });
+    expect((await getBytes(s3, bucket, OUTPUT)).equals(Buffer.concat(small.map(({ body }) => body)))).toBe(
+      true,
+    );
+    const parts = seen
+      .filter((r) => r.operation === 'UploadPart')
+      .map((r) => Number(r.headers['content-length']));
+    expect(parts).toEqual([5 * MiB, 5 * MiB]);
+  });
+});
+
 describe('the test server', () => {
   it('finds a copy source whose key needs URL-encoding (=, +, a space), as S3 does', async () => {
     const source = { key: 'flows/year=2024/a+b c.log', body: Buffer.alloc(6 * MiB, 'record\n') };
