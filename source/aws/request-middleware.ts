@@ -18,6 +18,18 @@ export function isThrottle(error: unknown): boolean {
 }
 
 const listeners = new WeakMap<S3Client, Set<ThrottleListener>>();
+const stackEdits = new WeakMap<S3Client, number>();
+
+/**
+ * How often this module has added to the client's own middleware stack. Chains resolved before an
+ * edit lack it (reused-handlers.ts): every addition here goes through `editClientStack`.
+ */
+export const clientStackEdits = (s3: S3Client): number => stackEdits.get(s3) ?? 0;
+
+function editClientStack(s3: S3Client, edit: (stack: S3Client['middlewareStack']) => void): void {
+  edit(s3.middlewareStack);
+  stackEdits.set(s3, clientStackEdits(s3) + 1);
+}
 
 /**
  * Calls `listener` for every attempt S3 answers with a throttle, including the ones the SDK then
@@ -32,19 +44,21 @@ export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void
     listeners.set(s3, created);
     // The deserialize step runs inside the retry loop (finalizeRequest), so it sees every attempt;
     // high priority puts it outside the deserializer, where S3's answer is already a thrown error.
-    s3.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (isThrottle(error)) {
-            const input = args.input as { Bucket?: string; Key?: string };
-            for (const one of created) one({ bucket: input.Bucket, key: input.Key });
+    editClientStack(s3, (stack) =>
+      stack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            if (isThrottle(error)) {
+              const input = args.input as { Bucket?: string; Key?: string };
+              for (const one of created) one({ bucket: input.Bucket, key: input.Key });
+            }
+            throw error;
           }
-          throw error;
-        }
-      },
-      { step: 'deserialize', name: 's3collapseThrottleObserver', priority: 'high' },
+        },
+        { step: 'deserialize', name: 's3collapseThrottleObserver', priority: 'high' },
+      ),
     );
   }
   set.add(listener);
@@ -56,24 +70,26 @@ export function onThrottle(s3: S3Client, listener: ThrottleListener): () => void
  * forget it: S3 then refuses (403) any request to a bucket another account owns.
  */
 export function requireBucketOwner(s3: S3Client, account: string): void {
-  s3.middlewareStack.add(
-    (next) => (args) => {
-      const input = args.input as {
-        Bucket?: string;
-        ExpectedBucketOwner?: string;
-        CopySource?: string;
-        ExpectedSourceBucketOwner?: string;
-      };
-      if (input.Bucket !== undefined && input.ExpectedBucketOwner === undefined) {
-        input.ExpectedBucketOwner = account;
-      }
-      // A part copied on the server reads from the same bucket: its owner is checked as well.
-      if (input.CopySource !== undefined && input.ExpectedSourceBucketOwner === undefined) {
-        input.ExpectedSourceBucketOwner = account;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 's3collapseExpectedBucketOwner', override: true },
+  editClientStack(s3, (stack) =>
+    stack.add(
+      (next) => (args) => {
+        const input = args.input as {
+          Bucket?: string;
+          ExpectedBucketOwner?: string;
+          CopySource?: string;
+          ExpectedSourceBucketOwner?: string;
+        };
+        if (input.Bucket !== undefined && input.ExpectedBucketOwner === undefined) {
+          input.ExpectedBucketOwner = account;
+        }
+        // A part copied on the server reads from the same bucket: its owner is checked as well.
+        if (input.CopySource !== undefined && input.ExpectedSourceBucketOwner === undefined) {
+          input.ExpectedSourceBucketOwner = account;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 's3collapseExpectedBucketOwner', override: true },
+    ),
   );
 }
 

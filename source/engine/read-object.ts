@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
+import { sendReusingHandler } from '../aws/reused-handlers.js';
 import { errorCode, explainS3Error, httpStatus } from '../aws/s3-errors.js';
 import type { RequestGate } from './request-gate.js';
 
@@ -63,14 +64,15 @@ async function open(
   const first = (options.range?.start ?? 0) + from;
   const last = options.range ? options.range.end - 1 : undefined;
   try {
-    const answer = await s3.send(
+    const answer = await sendReusingHandler(
+      s3,
       new GetObjectCommand({
         Bucket: bucket,
         Key: version.key,
         IfMatch: version.etag || undefined,
         Range: first > 0 || last !== undefined ? `bytes=${first}-${last ?? ''}` : undefined,
       }),
-      { abortSignal: signal },
+      signal,
     );
     return answer.Body as Readable;
   } catch (error) {
