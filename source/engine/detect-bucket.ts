@@ -59,6 +59,9 @@ const SAMPLE_CONCURRENCY = 8;
 const ACCOUNT_FOLDER = /^(?:\d{12}|aws-account-id=\d{12})$/;
 const ORG_FOLDER = /^o-[a-z0-9]{10,32}$/;
 
+/** `AWSLogs/`, or a folder of that name deeper down. */
+const isAwsLogsFolder = (folder: string): boolean => folder === 'AWSLogs/' || folder.endsWith('/AWSLogs/');
+
 /** The roots before `AWSLogs/` that these keys and folders show. */
 function awsLogsRoots(keys: readonly string[], folders: readonly string[]): string[] {
   const roots = new Set<string>();
@@ -122,8 +125,9 @@ export async function sampleKeys(sampler: BucketSampler, prefix: string): Promis
     Promise.all(folders.map((folder) => sampler.page(folder))),
     // `<folder>AWSLogs/` one level down, even where the folder's first page shows something else. Asked
     // for by name: listing the folder's children would page through every key of a flat folder of logs.
+    // An `AWSLogs/` folder is itself the root being walked: AWS never writes `AWSLogs/AWSLogs/`.
     pMap(
-      folders,
+      folders.filter((folder) => !isAwsLogsFolder(folder)),
       async (folder) => {
         const page = await sampler.page(`${folder}AWSLogs/`, '/', 1);
         return page.keys.length + page.folders.length > 0 ? [`${folder}AWSLogs/`] : [];

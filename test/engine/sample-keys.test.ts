@@ -43,4 +43,13 @@ describe('sampleKeys', () => {
     expect(new Set(result)).toEqual(new Set(keys));
     expect(rounds).toBe(5);
   });
+
+  it('does not probe for AWSLogs/ inside a folder that is AWSLogs/ itself', async () => {
+    const asked: string[] = [];
+    const result = await sampleKeys(samplerOver(keys, asked), '');
+    expect(new Set(result)).toEqual(new Set(keys));
+    // team/ may hold an AWSLogs/ and is probed; AWSLogs/ holds accounts, walked already.
+    expect(asked).toContain('/ team/AWSLogs/');
+    expect(asked.filter((page) => page.includes('AWSLogs/AWSLogs/'))).toEqual([]);
+  });
 });
