@@ -125,7 +125,8 @@ export async function sampleKeys(sampler: BucketSampler, prefix: string): Promis
     Promise.all(folders.map((folder) => sampler.page(folder))),
     // `<folder>AWSLogs/` one level down, even where the folder's first page shows something else. Asked
     // for by name: listing the folder's children would page through every key of a flat folder of logs.
-    // An `AWSLogs/` folder is itself the root being walked: AWS never writes `AWSLogs/AWSLogs/`.
+    // An `AWSLogs/` folder is itself a root being walked, and one inside it (a trail given the prefix
+    // `AWSLogs`) would name that same root: a root is what comes before the first `AWSLogs/`.
     pMap(
       folders.filter((folder) => !isAwsLogsFolder(folder)),
       async (folder) => {
