@@ -2,7 +2,15 @@
 // ratios of median wall time the issue asks about.
 import type { RequestCounts } from './measure.js';
 import type { ContenderId } from './contenders.js';
-import { casesOf, summarize, wallRatio, type BenchResults, type RunRecord, type Summary } from './results.js';
+import {
+  casesOf,
+  machineBusy,
+  summarize,
+  wallRatio,
+  type BenchResults,
+  type RunRecord,
+  type Summary,
+} from './results.js';
 
 /** Short names for the operations a collapse sends, in the order a collapse sends them. */
 const OPERATIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -44,7 +52,7 @@ export function runLine(run: RunRecord): string {
     `  ${String(run.latencyMs).padStart(2)} ms  ${run.label.padEnd(13)} #${run.repeat + 1}`,
     `${seconds(run.wallMs).padStart(6)} s`,
     `RSS ${String(Math.round(run.peakRssKiB / 1024)).padStart(4)} MiB`,
-    `CPU ${run.cpuS.toFixed(1).padStart(5)} s  server ${server.padStart(5)} s`,
+    `CPU ${run.cpuS.toFixed(1).padStart(5)} s  server ${server.padStart(5)} s  proxy ${(run.proxyCpuS?.toFixed(1) ?? '–').padStart(4)} s`,
     requestSummary(run.requests),
     checked,
   ].join('  ');
@@ -53,7 +61,7 @@ export function runLine(run: RunRecord): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const numeric = (cell: string) => /^[\d.,×–-]+( MiB| s)?$/.test(cell);
+  const numeric = (cell: string) => /^[\d.,×–-]+( MiB| s|%)?$/.test(cell);
   const line = (row: string[]) =>
     row
       .map((cell, column) => (numeric(cell) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
@@ -65,6 +73,8 @@ function table(rows: string[][]): string {
   ].join('\n');
 }
 
+const percent = (share: number | null): string => (share === null ? '–' : `${Math.round(share * 100)}%`);
+
 function ratio(rows: readonly Summary[], over: ContenderId, under: ContenderId): string {
   const value = wallRatio(rows, over, under);
   return value === undefined ? '–' : `${value.toFixed(2)}×`;
@@ -72,11 +82,11 @@ function ratio(rows: readonly Summary[], over: ContenderId, under: ContenderId):
 
 export function printReport(results: BenchResults): void {
   const summaries = summarize(results.runs);
-  if (summaries.length > 0) printTables(summaries);
+  if (summaries.length > 0) printTables(summaries, results.machine.cpus);
   printChecks(results);
 }
 
-function printTables(summaries: readonly Summary[]): void {
+function printTables(summaries: readonly Summary[], cores: number): void {
   const header = [
     'workload',
     'latency',
@@ -87,6 +97,8 @@ function printTables(summaries: readonly Summary[]): void {
     'peak RSS',
     'client CPU s',
     'server CPU s',
+    'proxy CPU s',
+    'machine busy',
     'requests',
   ];
   const rows = summaries.map((row) => [
@@ -99,11 +111,13 @@ function printTables(summaries: readonly Summary[]): void {
     mib(row.peakRssKiB),
     row.cpuS.toFixed(1),
     row.serverCpuS === null ? '–' : row.serverCpuS.toFixed(1),
+    row.proxyCpuS === null ? '–' : row.proxyCpuS.toFixed(1),
+    percent(machineBusy(row, cores)),
     requestSummary(row.requests),
   ]);
   console.log(`\n${table([header, ...rows])}`);
   console.log(
-    `${REQUEST_LEGEND}\nclient CPU: the contender's process and its children; server CPU: s3rver in the same time (wall includes process start-up)`,
+    `${REQUEST_LEGEND}\nclient CPU: the contender's process and its children; server CPU: s3rver in the same time; proxy CPU: the bench's own process, the latency proxy (wall includes process start-up)\nmachine busy: the three CPUs over ${cores} cores × wall; near 100%, a CPU second of any of them is wall time`,
   );
   const withBaseline = summaries.some((row) => row.contender === 'baseline');
   const ratios = casesOf(summaries).map(({ workload, latencyMs, rows }) => [

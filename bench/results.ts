@@ -24,6 +24,11 @@ export interface RunRecord {
   readonly cpuS: number;
   /** CPU the local S3 server used during the run; null when its process was not found. */
   readonly serverCpuS: number | null;
+  /**
+   * CPU of the bench's own process during the run: the latency proxy every request passes through.
+   * Absent from results written before it was measured.
+   */
+  readonly proxyCpuS?: number;
   readonly requests: RequestCounts;
   readonly verified: Verified;
   readonly problems: readonly string[];
@@ -93,8 +98,22 @@ export interface Summary {
   readonly peakRssKiB: number;
   readonly cpuS: number;
   readonly serverCpuS: number | null;
+  readonly proxyCpuS: number | null;
   readonly requests: RequestCounts;
   readonly problems: number;
+}
+
+/**
+ * How busy the run kept the machine: the CPU of the contender, the server and the proxy over what the
+ * machine's cores could give in its wall time. Near 1, every CPU second any of them spends is wall
+ * time, whichever process spends it; null when a figure is missing.
+ */
+export function machineBusy(
+  row: Pick<Summary, 'wallMs' | 'cpuS' | 'serverCpuS' | 'proxyCpuS'>,
+  cores: number,
+): number | null {
+  if (row.serverCpuS === null || row.proxyCpuS === null || row.wallMs <= 0 || cores <= 0) return null;
+  return (row.cpuS + row.serverCpuS + row.proxyCpuS) / ((row.wallMs / 1000) * cores);
 }
 
 export const median = (values: readonly number[]): number => {
@@ -113,6 +132,7 @@ export function summarize(runs: readonly RunRecord[]): Summary[] {
   return [...groups.values()].map((group) => {
     const first = group[0]!;
     const servers = group.flatMap((run) => (run.serverCpuS === null ? [] : [run.serverCpuS]));
+    const proxies = group.flatMap((run) => (run.proxyCpuS === undefined ? [] : [run.proxyCpuS]));
     return {
       workload: first.workload,
       latencyMs: first.latencyMs,
@@ -124,6 +144,7 @@ export function summarize(runs: readonly RunRecord[]): Summary[] {
       peakRssKiB: median(group.map((run) => run.peakRssKiB)),
       cpuS: median(group.map((run) => run.cpuS)),
       serverCpuS: servers.length ? median(servers) : null,
+      proxyCpuS: proxies.length ? median(proxies) : null,
       requests: first.requests,
       problems: group.reduce((total, run) => total + run.problems.length, 0),
     };

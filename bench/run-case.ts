@@ -63,7 +63,9 @@ export async function runCase(server: BenchServer, run: RunCase): Promise<RunRec
     const endpoint = proxy.endpoint;
     const launch = await contender.launch({ endpoint, bucket, workload, scratch: server.scratch });
     const serverBefore = await serverCpu(server);
+    const benchBefore = process.cpuUsage();
     const figures = await runMeasured(launch.command, launch.args, launch.env);
+    const bench = process.cpuUsage(benchBefore);
     const serverAfter = await serverCpu(server);
     const requests = countRequests(proxy.seen);
     const problem = contender.problem(figures, workload);
@@ -86,6 +88,7 @@ export async function runCase(server: BenchServer, run: RunCase): Promise<RunRec
         serverBefore === null || serverAfter === null
           ? null
           : Number((serverAfter - serverBefore).toFixed(2)),
+      proxyCpuS: Number(((bench.user + bench.system) / 1e6).toFixed(2)),
       requests,
       verified: full ? 'sha256' : 'size',
       problems,
